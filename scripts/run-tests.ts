@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { pgBinariesAvailable, psql, startPgCluster, type PgCluster } from '../test/support/pg-cluster.ts';
+import { type PgCluster, pgBinariesAvailable, psql, startPgCluster } from '../test/support/pg-cluster.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -43,17 +43,24 @@ function step(title: string, cmd: string, cmdArgs: string[]): void {
 
 if (!quick) {
   step('type-check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  if (existsSync(join(root, 'web/tsconfig.json'))) step('type-check web', 'npx', ['tsc', '--noEmit', '-p', 'web/tsconfig.json']);
+  if (existsSync(join(root, 'web/tsconfig.json')))
+    step('type-check web', 'npx', ['tsc', '--noEmit', '-p', 'web/tsconfig.json']);
   step('lint and format (biome check)', 'npx', ['biome', 'check', '.']);
 }
 
-const files = explicitFiles.length > 0 ? explicitFiles : TEST_ROOTS.flatMap((d) => findTests(join(root, d))).sort();
+const files =
+  explicitFiles.length > 0 ? explicitFiles : TEST_ROOTS.flatMap((d) => findTests(join(root, d))).sort();
 if (files.length === 0) {
   console.log('no test files found');
   process.exit(0);
 }
 
-const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', NODE_ENV: 'test', NO_PROXY: '127.0.0.1,localhost' };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  TZ: 'UTC',
+  NODE_ENV: 'test',
+  NO_PROXY: '127.0.0.1,localhost',
+};
 let cluster: PgCluster | undefined;
 if (pgBinariesAvailable()) {
   console.log('\n▶ starting a throwaway PostgreSQL cluster');
@@ -62,11 +69,15 @@ if (pgBinariesAvailable()) {
   env.AUDITOR_TEST_PG_PORT = String(cluster.port);
   env.AUDITOR_TEST_PG_DIR = cluster.dir;
   psql(cluster, 'postgres', 'CREATE DATABASE auditor_template');
-  const migrate = spawnSync('node', ['--import', 'tsx', 'scripts/migrate-template.ts', cluster.url('auditor_template')], {
-    stdio: 'inherit',
-    cwd: root,
-    env,
-  });
+  const migrate = spawnSync(
+    'node',
+    ['--import', 'tsx', 'scripts/migrate-template.ts', cluster.url('auditor_template')],
+    {
+      stdio: 'inherit',
+      cwd: root,
+      env,
+    },
+  );
   if (migrate.status !== 0) {
     cluster.stop();
     console.error('✖ migrating the template database failed');
@@ -83,7 +94,15 @@ try {
   console.log(`\n▶ ${files.length} test files`);
   const res = spawnSync(
     'node',
-    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=300000',
+      '--test-reporter=spec',
+      ...files,
+    ],
     { stdio: 'inherit', cwd: root, env },
   );
   status = res.status ?? 1;

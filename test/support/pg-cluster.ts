@@ -6,7 +6,7 @@
  * start, we throw: a silent fallback would hide a broken CI tier.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,8 @@ function postgresUid(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
   const out = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gidOut = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (out.status !== 0) throw new Error('running as root but there is no `postgres` user to own the test cluster');
+  if (out.status !== 0)
+    throw new Error('running as root but there is no `postgres` user to own the test cluster');
   return { uid: Number(out.stdout.trim()), gid: Number(gidOut.stdout.trim()) };
 }
 
@@ -79,7 +80,17 @@ export async function startPgCluster(options: StartClusterOptions = {}): Promise
     chownSync(dir, owner.uid, owner.gid);
     chownSync(socketDir, owner.uid, owner.gid);
   }
-  runPgBinary('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  runPgBinary('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = options.port ?? (await freePort());
   const conf = [
     `port = ${port}`,
@@ -114,7 +125,20 @@ export async function startPgCluster(options: StartClusterOptions = {}): Promise
 export function psql(cluster: Pick<PgCluster, 'port'>, database: string, sql: string): string {
   return execFileSync(
     join(PG_BIN_DIR, 'psql'),
-    ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', database, '-v', 'ON_ERROR_STOP=1', '-Atc', sql],
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(cluster.port),
+      '-U',
+      'postgres',
+      '-d',
+      database,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-Atc',
+      sql,
+    ],
     { encoding: 'utf8' },
   );
 }

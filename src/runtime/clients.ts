@@ -1,0 +1,32 @@
+/**
+ * The client registry: how one service reaches another. In all-in-one mode each client is the other
+ * service's in-process implementation; in distributed mode it is the HTTP client for the configured
+ * URL. Services receive the registry and resolve a client when they call, so construction order
+ * does not matter.
+ */
+import type { Config } from '../platform/config.ts';
+import { createServiceHttpClient } from '../platform/service-http-client.ts';
+import type { ServiceClients } from '../platform/service-module.ts';
+import type { ServiceName } from '../platform/service-names.ts';
+import { createIdentityHttpClient } from '../services/identity/identity-client.ts';
+import { serviceUrls } from './delivery.ts';
+import type { Services } from './services.ts';
+
+function missing(name: ServiceName): never {
+  throw new Error(`no ${name} client: set AUDITOR_${name.toUpperCase()}_URL`);
+}
+
+export function inProcessClients(services: () => Services): ServiceClients {
+  return {
+    identity: () => services().identity?.client ?? missing('identity'),
+  };
+}
+
+export function httpClients(config: Config, secret: string, caller: string): ServiceClients {
+  const urls = serviceUrls(config);
+  const http = (name: ServiceName) => createServiceHttpClient(urls[name] ?? missing(name), secret, caller);
+  let identity: ReturnType<typeof createIdentityHttpClient> | undefined;
+  return {
+    identity: () => (identity ??= createIdentityHttpClient(http('identity'))),
+  };
+}

@@ -1,0 +1,3 @@
+import { messagingMigration } from '../../../platform/messaging/messaging-tables.ts';
+
+export const verificationMigrations = [messagingMigration('ledger')];

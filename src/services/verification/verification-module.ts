@@ -1,0 +1,13 @@
+/** Composition of the verification service. */
+import { assembleModule } from '../../platform/module-kit.ts';
+import type { ServiceContext, ServiceModule } from '../../platform/service-module.ts';
+import { verificationMigrations } from './migrations/index.ts';
+
+export interface VerificationService {
+  module: ServiceModule;
+}
+
+export async function createVerificationService(ctx: ServiceContext): Promise<VerificationService> {
+  const module = assembleModule(ctx, { name: 'verification', migrations: verificationMigrations });
+  return { module };
+}
