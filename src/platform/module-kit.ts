@@ -63,6 +63,7 @@ export function assembleModule(ctx: ServiceContext, parts: ModuleParts): Service
     ? createMessageReceiver(ctx.database, schema, parts.handlers)
     : undefined;
   const jobs = parts.jobs ?? [];
+  let started = false;
 
   return {
     name: parts.name,
@@ -92,10 +93,13 @@ export function assembleModule(ctx: ServiceContext, parts: ModuleParts): Service
       }
     },
     async start() {
+      started = true;
       relay?.start();
       for (const job of jobs) job.start();
     },
     async stop(graceMs) {
+      if (!started) return;
+      started = false;
       for (const job of [...jobs].reverse()) await job.stop();
       if (relay) {
         await relay.stop();

@@ -4,7 +4,9 @@
  * (src/main.ts) assembles modules into an all-in-one process or one service per process.
  */
 
+import type { EventClient } from '../services/event/event-client.ts';
 import type { IdentityClient } from '../services/identity/identity-client.ts';
+import type { VerificationClient } from '../services/verification/verification-client.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Database, DatabasePool } from './db/database.ts';
@@ -20,6 +22,8 @@ import type { ServiceName } from './service-names.ts';
 /** Clients of the other services (resolved at call time; see runtime/clients.ts). */
 export interface ServiceClients {
   identity(): IdentityClient;
+  event(): EventClient;
+  verification(): VerificationClient;
 }
 
 export interface Platform {

@@ -8,7 +8,12 @@ import type { Config } from '../platform/config.ts';
 import { createServiceHttpClient } from '../platform/service-http-client.ts';
 import type { ServiceClients } from '../platform/service-module.ts';
 import type { ServiceName } from '../platform/service-names.ts';
-import { createIdentityHttpClient } from '../services/identity/identity-client.ts';
+import { createEventHttpClient, type EventClient } from '../services/event/event-client.ts';
+import { createIdentityHttpClient, type IdentityClient } from '../services/identity/identity-client.ts';
+import {
+  createVerificationHttpClient,
+  type VerificationClient,
+} from '../services/verification/verification-client.ts';
 import { serviceUrls } from './delivery.ts';
 import type { Services } from './services.ts';
 
@@ -19,14 +24,20 @@ function missing(name: ServiceName): never {
 export function inProcessClients(services: () => Services): ServiceClients {
   return {
     identity: () => services().identity?.client ?? missing('identity'),
+    event: () => services().event?.client ?? missing('event'),
+    verification: () => services().verification?.client ?? missing('verification'),
   };
 }
 
 export function httpClients(config: Config, secret: string, caller: string): ServiceClients {
   const urls = serviceUrls(config);
   const http = (name: ServiceName) => createServiceHttpClient(urls[name] ?? missing(name), secret, caller);
-  let identity: ReturnType<typeof createIdentityHttpClient> | undefined;
+  let identity: IdentityClient | undefined;
+  let event: EventClient | undefined;
+  let verification: VerificationClient | undefined;
   return {
     identity: () => (identity ??= createIdentityHttpClient(http('identity'))),
+    event: () => (event ??= createEventHttpClient(http('event'))),
+    verification: () => (verification ??= createVerificationHttpClient(http('verification'))),
   };
 }
