@@ -26,6 +26,7 @@ import { createProcessBasics } from './process-basics.ts';
 import { createServices, modulesOf, type Services } from './services.ts';
 import { onShutdownSignals } from './shutdown.ts';
 import { createLocalVerifier } from './verifiers.ts';
+import { registerWebUi } from './web-ui.ts';
 
 export interface AllInOneOptions {
   config: Config;
@@ -113,11 +114,12 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
   });
   for (const m of modules) await processApp.registerModule(m);
   const app = processApp.app;
+  const webUi = await registerWebUi(app);
   await app.listen({ port: config.PORT, host: config.AUDITOR_HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.AUDITOR_HOST === '0.0.0.0' ? '127.0.0.1' : config.AUDITOR_HOST}:${port}`;
-  basics.logger.info({ url, mode: 'all-in-one', database: db.pool.kind }, 'server listening');
+  basics.logger.info({ url, mode: 'all-in-one', database: db.pool.kind, webUi }, 'server listening');
 
   if (o.startBackground !== false) for (const m of modules) await m.start();
 

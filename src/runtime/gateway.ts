@@ -22,6 +22,7 @@ import type { RouteEntry } from './http-app.ts';
 import { createProcessBasics } from './process-basics.ts';
 import { buildRouteTable, type RouteTable } from './route-table.ts';
 import { onShutdownSignals } from './shutdown.ts';
+import { registerWebUi } from './web-ui.ts';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -176,6 +177,7 @@ export async function startGateway(o: {
     );
   }
 
+  await registerWebUi(app);
   await app.listen({ port: config.PORT, host: config.AUDITOR_HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
