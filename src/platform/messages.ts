@@ -218,6 +218,10 @@ export const messages = {
   LEAF_NOT_FOUND: { en: 'No leaf at that index.', ja: 'そのインデックスのリーフは存在しません。' },
   PROOF_RANGE_INVALID: { en: 'The proof parameters are out of range.', ja: '証明のパラメータが範囲外です。' },
   LEDGER_EMPTY: { en: 'The log has no checkpoint yet.', ja: 'ログにはまだチェックポイントがありません。' },
+  WITNESS_COSIGNATURE_NOT_FOUND: {
+    en: 'The witness has not cosigned a checkpoint of this log yet.',
+    ja: 'ウィットネスはまだこのログのチェックポイントに連署していません。',
+  },
 } as const satisfies Record<string, { en: string; ja: string }>;
 
 export type MessageKey = keyof typeof messages;

@@ -75,7 +75,7 @@ export function assembleModule(ctx: ServiceContext, parts: ModuleParts): Service
       await parts.registerRoutes?.(app);
       if (receiver) {
         app.post(
-          '/internal/messages/:subscriber',
+          `/internal/${parts.name}/messages/:subscriber`,
           {
             config: { auth: SERVICE_ONLY },
             schema: {

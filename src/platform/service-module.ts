@@ -4,6 +4,7 @@
  * (src/main.ts) assembles modules into an all-in-one process or one service per process.
  */
 
+import type { BoxConnector } from '../box/box-connector.ts';
 import type { EventClient } from '../services/event/event-client.ts';
 import type { IdentityClient } from '../services/identity/identity-client.ts';
 import type { VerificationClient } from '../services/verification/verification-client.ts';
@@ -42,6 +43,8 @@ export interface Platform {
   /** Delivery of outbox messages to their subscribers (in-process or HTTP). */
   deliver: Deliver;
   clients: ServiceClients;
+  /** The way into Box (src/box): real Box, or the local Box in demo and tests. */
+  box: BoxConnector;
   /** Maintenance mode switch (writes answer 503). */
   maintenance: { enabled(): boolean; set(on: boolean): void };
 }

@@ -18,6 +18,7 @@ import type { MessageReceiver } from '../platform/messaging/receiver.ts';
 import type { Platform } from '../platform/service-module.ts';
 import { SERVICES, type ServiceName } from '../platform/service-names.ts';
 import { shutdownTracing } from '../platform/tracing.ts';
+import { type BoxOverrides, createProcessBox } from './box-settings.ts';
 import { inProcessClients } from './clients.ts';
 import { openProcessDatabase } from './database-setup.ts';
 import { createInProcessDelivery } from './delivery.ts';
@@ -38,6 +39,10 @@ export interface AllInOneOptions {
   memoryDatabase?: boolean;
   /** Don't start relays and background jobs (tests drive them by hand). */
   startBackground?: boolean;
+  /** Box settings or test hooks instead of configuration. */
+  box?: BoxOverrides;
+  /** Runs after everything else has shut down (e.g. the demo's local Box). */
+  onClosed?: () => Promise<void>;
 }
 
 export interface RunningAllInOne {
@@ -80,6 +85,8 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
     mode: 'all-in-one',
     deliver: createInProcessDelivery(() => receivers),
     clients: inProcessClients(() => services),
+
+    box: createProcessBox(basics, o.box),
   };
   services = await createServices(platform, [...SERVICES]);
   const modules = modulesOf(services);
@@ -144,6 +151,7 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
       for (const m of [...modules].reverse()) await m.stop(grace).catch(() => {});
       await adminSocket?.close();
       await db.close();
+      await o.onClosed?.();
       await shutdownTracing();
     })());
   const removeSignals = o.handleSignals

@@ -40,7 +40,7 @@ export function createHttpDelivery(config: Config, secret: string, caller: strin
       );
     await createServiceHttpClient(url, secret, caller).call(
       'POST',
-      `/internal/messages/${subscription.subscriber}`,
+      `/internal/${subscription.service}/messages/${subscription.subscriber}`,
       { messages },
     );
   };

@@ -8,6 +8,7 @@ import type { App } from '../platform/http/server.ts';
 import type { Platform } from '../platform/service-module.ts';
 import { PROCESS_NAMES, type ServiceName } from '../platform/service-names.ts';
 import { shutdownTracing } from '../platform/tracing.ts';
+import { createProcessBox } from './box-settings.ts';
 import { httpClients } from './clients.ts';
 import { openProcessDatabase } from './database-setup.ts';
 import { createHttpDelivery } from './delivery.ts';
@@ -66,6 +67,8 @@ export async function startServiceProcess(o: ServiceProcessOptions): Promise<Run
     mode: 'distributed',
     deliver: createHttpDelivery(config, basics.serviceSecret, processName),
     clients: httpClients(config, basics.serviceSecret, processName),
+
+    box: createProcessBox(basics),
   };
   const services = await createServices(platform, [service]);
   const modules = modulesOf(services);

@@ -3,13 +3,15 @@
  * Bootstrap creates an organisation and its first audit admin with a password, for installations that
  * start without Box sign-in; `token` mints a personal API token for an existing user.
  */
-import { scopesForRoles } from '../../platform/auth/principal.ts';
+import { scopesForRoles, type UserPrincipal } from '../../platform/auth/principal.ts';
 import { parseDuration } from '../../platform/duration.ts';
 import type { ApiTokens } from './api-tokens.ts';
 import type { IdentityDeps } from './identity-deps.ts';
+import type { UserRow } from './identity-tables.ts';
 import { assertPasswordPolicy } from './passwords.ts';
+import type { NewExternalAuditor, UserManagement } from './user-management.ts';
 
-export function createAdminCommands(d: IdentityDeps, tokens: ApiTokens) {
+export function createAdminCommands(d: IdentityDeps, tokens: ApiTokens, users: UserManagement) {
   return {
     async bootstrap(input: { org: string; email: string; password: string; name?: string }) {
       assertPasswordPolicy(input.password);
@@ -38,6 +40,21 @@ export function createAdminCommands(d: IdentityDeps, tokens: ApiTokens) {
         });
         return { organizationId: org.id, userId: user.id };
       });
+    },
+
+    /** Creates an external auditor as if `admin` did it in the UI (demo set-up, operator scripts). */
+    async createExternalAuditor(admin: UserRow, input: NewExternalAuditor) {
+      const actor: UserPrincipal = {
+        kind: 'user',
+        userId: admin.id,
+        orgId: admin.org_id,
+        roles: admin.roles,
+        scopes: scopesForRoles(admin.roles),
+        sessionId: 'operator',
+        via: 'api-token',
+        issuedAt: Math.floor(d.clock.now().getTime() / 1000),
+      };
+      return users.createExternalAuditor(actor, input);
     },
 
     async token(input: { email: string; ttl?: string; name?: string }) {

@@ -2,6 +2,8 @@
  * Composition of the identity service: keys and secrets, repositories, sessions, password sign-in,
  * user management, API tokens, routes, message handling and background jobs.
  */
+
+import { createOAuthFlow } from '../../box/oauth-flow.ts';
 import { mayGenerateSecrets } from '../../platform/config.ts';
 import { createEncryptor, generateKeyRingEntry } from '../../platform/crypto/encryption.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -14,6 +16,8 @@ import { type AccessTokenSigner, createAccessTokenSigner, generateSigningKeyPem 
 import { type AdminCommands, createAdminCommands } from './admin-commands.ts';
 import { createApiTokens } from './api-tokens.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerBoxRoutes } from './box-routes.ts';
+import { type BoxSignIn, createBoxSignIn } from './box-sign-in.ts';
 import type { IdentityClient } from './identity-client.ts';
 import type { IdentityDeps } from './identity-deps.ts';
 import type { IdentityTables } from './identity-tables.ts';
@@ -39,6 +43,7 @@ export interface IdentityService {
   admin: AdminCommands;
   sessions: Sessions;
   passwords: PasswordAuth;
+  boxSignIn: BoxSignIn;
   deps: IdentityDeps;
 }
 
@@ -110,7 +115,12 @@ export async function createIdentityService(ctx: ServiceContext): Promise<Identi
   const passwords = createPasswordAuth(deps, sessions);
   const users = createUserManagement(deps, sessions, passwords);
   const tokens = createApiTokens(deps);
-  const admin = createAdminCommands(deps, tokens);
+  const admin = createAdminCommands(deps, tokens, users);
+  const boxSignIn = createBoxSignIn(
+    deps,
+    () => createOAuthFlow(ctx.box),
+    `${ctx.publicUrl}/api/v1/auth/box/callback`,
+  );
 
   const client: IdentityClient = {
     introspect: (token) => tokens.introspect(token),
@@ -157,13 +167,20 @@ export async function createIdentityService(ctx: ServiceContext): Promise<Identi
         refreshTtlMs: config.AUDITOR_REFRESH_TOKEN_TTL,
         authRateLimit: config.AUDITOR_AUTH_RATE_LIMIT_PER_MINUTE,
       });
+      registerBoxRoutes(app, {
+        signIn: boxSignIn,
+        sessions,
+        secureCookies,
+        refreshTtlMs: config.AUDITOR_REFRESH_TOKEN_TTL,
+        authRateLimit: config.AUDITOR_AUTH_RATE_LIMIT_PER_MINUTE,
+      });
       registerUserRoutes(app, { users, deps, totpIssuer: 'Auditor for Box' });
       registerTokenRoutes(app, tokens);
       registerInternalRoutes(app, client);
     },
   });
 
-  return { module, client, signer, revocations, admin, sessions, passwords, deps };
+  return { module, client, signer, revocations, admin, sessions, passwords, boxSignIn, deps };
 }
 
 function toSummary(u: IdentityTables['identity.users']) {
