@@ -8,6 +8,7 @@ import { MIGRATION_SETS } from '../migration-sets.ts';
 import type { Config } from '../platform/config.ts';
 import type { Platform } from '../platform/service-module.ts';
 import { SERVICES } from '../platform/service-names.ts';
+import { createProcessBox } from '../runtime/box-settings.ts';
 import { inProcessClients } from '../runtime/clients.ts';
 import { openProcessDatabase } from '../runtime/database-setup.ts';
 import { createInProcessDelivery } from '../runtime/delivery.ts';
@@ -40,6 +41,8 @@ export async function withOfflineServices<T>(
     mode: 'all-in-one',
     deliver: createInProcessDelivery(() => ({})),
     clients: inProcessClients(() => services),
+
+    box: createProcessBox(basics),
   };
   try {
     services = await createServices(platform, [...SERVICES]);
