@@ -40,6 +40,8 @@ export interface BoxSettings {
   callsPerMinute: number;
   timeoutMs: number;
   maxRetryWaitMs: number;
+  /** Keys verifying Box's webhook deliveries (optional accelerator). */
+  webhookKeys?: { primary?: string | undefined; secondary?: string | undefined } | undefined;
 }
 
 export interface BoxDeps {
@@ -173,7 +175,7 @@ export function createBoxConnector(settings: BoxSettings, deps: BoxDeps): BoxCon
         await limiter.acquire(`${app}:${user}`);
         return fn();
       },
-      { idempotent, clock: deps.clock, sleep, maxWaitMs: settings.maxRetryWaitMs },
+      { idempotent, sleep, maxWaitMs: settings.maxRetryWaitMs },
     );
   }
 

@@ -26,6 +26,7 @@ export function boxSettingsFromConfig(c: Config): BoxSettings {
     callsPerMinute: c.BOX_CALLS_PER_MINUTE,
     timeoutMs: c.BOX_REQUEST_TIMEOUT,
     maxRetryWaitMs: c.BOX_MAX_RETRY_WAIT,
+    webhookKeys: { primary: c.BOX_WEBHOOK_PRIMARY_KEY, secondary: c.BOX_WEBHOOK_SECONDARY_KEY },
   };
 }
 

@@ -37,19 +37,30 @@ export async function startDemoBox(config: Config, dataDir: string, listeningPor
     statePath: join(dataDir, 'box-emulator.json'),
     activity: { eventsPerMinute: 6 },
   });
-  const oauth = box.emulator.apps.find((a) => a.kind === 'oauth');
   const ccg = box.emulator.apps.find((a) => a.kind === 'ccg');
   return {
     box,
-    settings: {
-      baseUrls: box.baseUrls,
-      oauth: oauth ? { clientId: oauth.clientId, clientSecret: oauth.clientSecret } : undefined,
-      ccg: ccg ? { clientId: ccg.clientId, clientSecret: ccg.clientSecret } : undefined,
+    settings: localBoxSettings(box, {
       callsPerMinute: config.BOX_CALLS_PER_MINUTE,
       timeoutMs: config.BOX_REQUEST_TIMEOUT,
       maxRetryWaitMs: config.BOX_MAX_RETRY_WAIT,
-    },
+    }),
     webhookKeys: { primary: ccg?.webhookPrimaryKey, secondary: ccg?.webhookSecondaryKey },
+  };
+}
+
+/** Settings pointing the product at a running local Box: its base URLs and its OAuth and CCG apps. */
+export function localBoxSettings(
+  box: RunningBoxEmulator,
+  limits: Pick<BoxSettings, 'callsPerMinute' | 'timeoutMs' | 'maxRetryWaitMs'>,
+): BoxSettings {
+  const oauth = box.emulator.apps.find((a) => a.kind === 'oauth');
+  const ccg = box.emulator.apps.find((a) => a.kind === 'ccg');
+  return {
+    baseUrls: box.baseUrls,
+    oauth: oauth ? { clientId: oauth.clientId, clientSecret: oauth.clientSecret } : undefined,
+    ccg: ccg ? { clientId: ccg.clientId, clientSecret: ccg.clientSecret } : undefined,
+    ...limits,
   };
 }
 

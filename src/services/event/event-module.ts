@@ -1,17 +1,90 @@
-/** Composition of the event service. */
-
+/** Composition of the event service: storage, ingestion, back-fill, search, export, webhooks. */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../platform/db/database.ts';
+import { createIntervalJob } from '../../platform/interval-job.ts';
+import { createLeaseStore } from '../../platform/messaging/leases.ts';
+import { createPublisher } from '../../platform/messaging/outbox.ts';
 import { assembleModule } from '../../platform/module-kit.ts';
 import type { ServiceContext, ServiceModule } from '../../platform/service-module.ts';
+import { type Backfills, createBackfills } from './backfill.ts';
 import type { EventClient } from './event-client.ts';
+import type { EventDeps } from './event-deps.ts';
+import { registerEventRoutes } from './event-routes.ts';
+import { createEventSearch } from './event-search.ts';
+import { createEventStore } from './event-store.ts';
+import type { EventTables } from './event-tables.ts';
+import { createIngester, type Ingester } from './ingester.ts';
 import { eventMigrations } from './migrations/index.ts';
+import { registerWebhookRoutes } from './webhook-routes.ts';
 
 export interface EventService {
   module: ServiceModule;
   client: EventClient;
+  ingester: Ingester;
+  backfills: Backfills;
+  deps: EventDeps;
 }
 
 export async function createEventService(ctx: ServiceContext): Promise<EventService> {
-  const module = assembleModule(ctx, { name: 'event', migrations: eventMigrations });
-  const client: EventClient = { leafTexts: async () => [] };
-  return { module, client };
+  const database = ctx.database as Database<EventTables>;
+  const store = createEventStore(database.db);
+  const deps: EventDeps = {
+    database,
+    store,
+    box: ctx.box,
+    clients: ctx.clients,
+    publish: createPublisher('event'),
+    leases: createLeaseStore(database.db, 'event'),
+    clock: ctx.clock,
+    metrics: ctx.metrics,
+    log: ctx.log,
+    config: ctx.config,
+    instanceId: `${ctx.processName}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  };
+  const backfills = createBackfills(deps);
+  const ingester = createIngester(deps, backfills);
+  const search = createEventSearch(store, () => ctx.clock.now());
+  const ingestJob = createIntervalJob(
+    'event-ingester',
+    ctx.config.AUDITOR_INGEST_POLL_INTERVAL,
+    (signal) => ingester.tick(signal),
+    ctx.log,
+  );
+  const backfillJob = createIntervalJob(
+    'event-backfills',
+    30_000,
+    (signal) => backfills.resumePending(signal),
+    ctx.log,
+  );
+
+  const client: EventClient = {
+    async leafTexts(orgId, eventIds) {
+      return (await store.leafTexts(orgId, eventIds)).map((r) => ({ eventId: r.event_id, text: r.raw }));
+    },
+  };
+
+  const module = assembleModule(ctx, {
+    name: 'event',
+    migrations: eventMigrations,
+    jobs: ctx.config.AUDITOR_INGEST_ENABLED ? [ingestJob, backfillJob] : [],
+    registerRoutes(app) {
+      registerEventRoutes(app, {
+        search,
+        store,
+        searchRateLimit: ctx.config.AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE,
+      });
+      registerWebhookRoutes(app, {
+        keys: () => ctx.box.settings.webhookKeys ?? {},
+        clock: ctx.clock,
+        onDelivery: () => void ingestJob.runNow(),
+      });
+    },
+  });
+  // Lag and ingested-events series exist from start-up for every organisation already known.
+  const start = module.start;
+  module.start = async () => {
+    await ingester.refreshLag().catch(() => {});
+    await start();
+  };
+  return { module, client, ingester, backfills, deps };
 }

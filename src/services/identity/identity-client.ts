@@ -20,7 +20,15 @@ export interface UserSummary {
   language: 'en' | 'ja';
 }
 
+export interface OrganizationSummary {
+  id: string;
+  name: string;
+  /** The Box enterprise this organisation is; null for organisations without Box (bootstrap only). */
+  boxEnterpriseId: string | null;
+}
+
 export interface IdentityClient {
+  organizations(): Promise<OrganizationSummary[]>;
   introspect(token: string): Promise<Introspection | null>;
   revocations(): Promise<RevocationList>;
   /** Summaries of users (deleted ones included, marked inactive), in no particular order. */
@@ -30,6 +38,8 @@ export interface IdentityClient {
 
 export function createIdentityHttpClient(http: ServiceHttpClient): IdentityClient {
   return {
+    organizations: async () =>
+      (await http.call<{ items: OrganizationSummary[] }>('GET', '/internal/identity/organizations')).items,
     introspect: async (token) =>
       (await http.call<{ result: Introspection | null }>('POST', '/internal/identity/introspect', { token }))
         .result,

@@ -12,6 +12,7 @@ import { createPublisher } from '../../platform/messaging/outbox.ts';
 import { assembleModule } from '../../platform/module-kit.ts';
 import { loadSecret } from '../../platform/secrets.ts';
 import type { ServiceContext, ServiceModule } from '../../platform/service-module.ts';
+import { createOpsComponent, type OpsComponent } from '../ops/ops-component.ts';
 import { type AccessTokenSigner, createAccessTokenSigner, generateSigningKeyPem } from './access-tokens.ts';
 import { type AdminCommands, createAdminCommands } from './admin-commands.ts';
 import { createApiTokens } from './api-tokens.ts';
@@ -45,6 +46,8 @@ export interface IdentityService {
   passwords: PasswordAuth;
   boxSignIn: BoxSignIn;
   deps: IdentityDeps;
+  /** Incidents and the operations API, hosted here (docs/decisions/operations.md). */
+  ops: OpsComponent;
 }
 
 /** Secrets identity needs; loaded before the module so tests can inject their own. */
@@ -123,6 +126,10 @@ export async function createIdentityService(ctx: ServiceContext): Promise<Identi
   );
 
   const client: IdentityClient = {
+    async organizations() {
+      const rows = await deps.users.listOrganizations(db);
+      return rows.map((o) => ({ id: o.id, name: o.name, boxEnterpriseId: o.box_enterprise_id }));
+    },
     introspect: (token) => tokens.introspect(token),
     revocations: async () => revocations.snapshot(),
     async users(ids) {
@@ -144,6 +151,7 @@ export async function createIdentityService(ctx: ServiceContext): Promise<Identi
     },
   };
 
+  const ops = createOpsComponent(ctx);
   const module = assembleModule(ctx, {
     name: 'identity',
     migrations: identityMigrations,
@@ -177,10 +185,11 @@ export async function createIdentityService(ctx: ServiceContext): Promise<Identi
       registerUserRoutes(app, { users, deps, totpIssuer: 'Auditor for Box' });
       registerTokenRoutes(app, tokens);
       registerInternalRoutes(app, client);
+      ops.registerRoutes(app);
     },
   });
 
-  return { module, client, signer, revocations, admin, sessions, passwords, boxSignIn, deps };
+  return { module, client, signer, revocations, admin, sessions, passwords, boxSignIn, deps, ops };
 }
 
 function toSummary(u: IdentityTables['identity.users']) {

@@ -11,6 +11,9 @@ export function registerInternalRoutes(app: App, client: IdentityClient): void {
     { config: { auth: SERVICE_ONLY }, schema: { ...hide, body: z.object({ token: z.string().max(200) }) } },
     async (request) => ({ result: await client.introspect(request.body.token) }),
   );
+  app.get('/internal/identity/organizations', { config: { auth: SERVICE_ONLY }, schema: hide }, async () => ({
+    items: await client.organizations(),
+  }));
   app.get('/internal/identity/revocations', { config: { auth: SERVICE_ONLY }, schema: hide }, async () =>
     client.revocations(),
   );

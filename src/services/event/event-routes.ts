@@ -1,0 +1,151 @@
+/** The event API (`/api/v1/events`, `/api/v1/items/:id/events`) and Box's webhook receiver. */
+import { z } from 'zod';
+import { userOf } from '../../platform/http/authenticate.ts';
+import { ADMIN_ONLY, SERVICE_ONLY } from '../../platform/http/route-config.ts';
+import type { App } from '../../platform/http/server.ts';
+import { pageSchema } from '../../platform/pagination.ts';
+import { csvExport, jsonExport } from './event-export.ts';
+import {
+  boxIdSchema,
+  eventSchema,
+  exportQuerySchema,
+  searchQuerySchema,
+  statsQuerySchema,
+  statsSchema,
+} from './event-schemas.ts';
+import type { EventSearch } from './event-search.ts';
+import type { EventStore } from './event-store.ts';
+
+const tags = ['events'];
+/** Per-item history reaches back before the item joined any audit set (F3.2). */
+const ITEM_HISTORY_FROM = new Date('2000-01-01T00:00:00Z');
+
+export function registerEventRoutes(
+  app: App,
+  d: { search: EventSearch; store: EventStore; searchRateLimit: number },
+): void {
+  const limited = { rateLimit: { max: d.searchRateLimit, timeWindow: 60_000 } };
+
+  app.get(
+    '/api/v1/events',
+    {
+      config: { auth: ADMIN_ONLY, ...limited },
+      schema: {
+        tags,
+        summary: 'Search events (time range, actor, type, item; keyset pages both ways)',
+        querystring: searchQuerySchema,
+        response: { 200: pageSchema(eventSchema) },
+      },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const q = request.query;
+      const filter = await d.search.filter(user.orgId, q);
+      return d.search.search(user.orgId, filter, q);
+    },
+  );
+
+  app.get(
+    '/api/v1/events/export',
+    {
+      config: { auth: ADMIN_ONLY, stream: true, ...limited },
+      schema: {
+        tags,
+        summary: 'Export a search as CSV or JSON (streamed, no size limit)',
+        querystring: exportQuerySchema,
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request);
+      const q = request.query;
+      const filter = await d.search.filter(user.orgId, q);
+      const rows = d.search.all(user.orgId, filter, q.order);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      reply.header('content-disposition', `attachment; filename="events-${stamp}.${q.format}"`);
+      reply.header('cache-control', 'no-store');
+      if (q.format === 'csv') {
+        reply.type('text/csv; charset=utf-8');
+        return reply.send(csvExport(rows));
+      }
+      reply.type('application/json; charset=utf-8');
+      return reply.send(
+        jsonExport(rows, {
+          from: filter.from.toISOString(),
+          to: filter.to.toISOString(),
+          filters: { actor: q.actor ?? null, type: q.type ?? null, item: q.item ?? null },
+          exportedAt: new Date().toISOString(),
+        }),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/events/stats',
+    {
+      config: { auth: ADMIN_ONLY, ...limited },
+      schema: {
+        tags,
+        summary: 'Counts per day and per type',
+        querystring: statsQuerySchema,
+        response: { 200: statsSchema },
+      },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const filter = await d.search.filter(user.orgId, request.query);
+      const [perDay, perType] = await Promise.all([
+        d.store.countsPerDay(user.orgId, filter, request.query.tz),
+        d.store.countsPerType(user.orgId, filter),
+      ]);
+      return {
+        from: filter.from.toISOString(),
+        to: filter.to.toISOString(),
+        timeZone: request.query.tz,
+        total: perType.reduce((n, t) => n + t.count, 0),
+        perDay,
+        perType,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/items/:id/events',
+    {
+      config: { auth: ADMIN_ONLY, ...limited },
+      schema: {
+        tags,
+        summary: "An item's history, including events from before it joined any audit set",
+        params: z.object({ id: boxIdSchema }),
+        querystring: searchQuerySchema.omit({ item: true }),
+        response: { 200: pageSchema(eventSchema) },
+      },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const filter = await d.search.filter(
+        user.orgId,
+        { ...request.query, item: [request.params.id] },
+        ITEM_HISTORY_FROM,
+      );
+      return d.search.search(user.orgId, filter, request.query);
+    },
+  );
+
+  app.post(
+    '/internal/events/leaf-texts',
+    {
+      config: { auth: SERVICE_ONLY },
+      schema: {
+        hide: true,
+        body: z.object({ orgId: z.string().uuid(), eventIds: z.array(z.string().max(200)).max(5000) }),
+      },
+      bodyLimit: 16 * 1024 * 1024,
+    },
+    async (request) => ({
+      items: (await d.store.leafTexts(request.body.orgId, request.body.eventIds)).map((r) => ({
+        eventId: r.event_id,
+        text: r.raw,
+      })),
+    }),
+  );
+}
