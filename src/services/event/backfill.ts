@@ -124,7 +124,7 @@ export function createBackfills(d: EventDeps): Backfills {
       const box = d.box.enterprise(await enterpriseOf(b.org_id));
       const limit = d.config.AUDITOR_INGEST_PAGE_SIZE;
       while (b.status === 'running' && !signal?.aborted) {
-        let page;
+        let page: Awaited<ReturnType<typeof box.events>>;
         try {
           page = await box.events({
             streamType: 'admin_logs',

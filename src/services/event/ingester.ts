@@ -77,7 +77,7 @@ export function createIngester(d: EventDeps, backfills: Backfills): Ingester {
       const stream = await ensureStream(org);
       // A new organisation starts with the retained fortnight (position 0); older history is a back-fill.
       const position = stream.stream_position ?? '0';
-      let result;
+      let result: Awaited<ReturnType<typeof box.events>>;
       try {
         result = await box.events({
           streamType: 'admin_logs_streaming',
