@@ -9,7 +9,7 @@ import { BoxClient } from 'box-node-sdk';
 import { BoxCcgAuth, CcgConfig } from 'box-node-sdk/box';
 import type { NetworkSession } from 'box-node-sdk/networking';
 import type { Clock } from '../platform/clock.ts';
-import { toBoxError } from './box-errors.ts';
+import { BoxError, parseRetryAfter, toBoxError } from './box-errors.ts';
 import {
   toBoxCollaboration,
   toBoxEnterpriseUser,
@@ -212,7 +212,8 @@ export function createBoxConnector(settings: BoxSettings, deps: BoxDeps): BoxCon
           toBoxFile(
             raw(
               await client.trashedFiles.getTrashedFileById(fileId, {
-                queryParams: { fields: FILE_FIELDS },
+                // The SDK's TrashFile needs sequence_id (Box's schema requires it).
+                queryParams: { fields: [...FILE_FIELDS, 'sequence_id'] },
                 headers: headers(o),
               }),
             ),
@@ -300,6 +301,18 @@ export function createBoxConnector(settings: BoxSettings, deps: BoxDeps): BoxCon
             },
             responseFormat: 'binary',
           });
+          // 202: Box is not ready to serve the file yet; retried like a 503, after Retry-After.
+          if (res.status === 202) {
+            (res.content as unknown as NodeJS.ReadableStream & { resume?: () => void }).resume?.();
+            throw new BoxError(
+              'unavailable',
+              202,
+              undefined,
+              res.headers['box-request-id'],
+              parseRetryAfter(res.headers['retry-after']),
+              'Box answered 202: the download is not ready yet',
+            );
+          }
           return {
             status: res.status,
             headers: res.headers,
@@ -317,6 +330,8 @@ export function createBoxConnector(settings: BoxSettings, deps: BoxDeps): BoxCon
           await read(undefined, () =>
             client.users.getUsers({
               fields: USER_FIELDS,
+              // The enterprise's own users; external collaborators are not members.
+              userType: 'managed',
               usemarker: true,
               limit: Math.min(page.limit, 1000),
               ...(page.marker ? { marker: page.marker } : {}),

@@ -14,7 +14,9 @@ export type BoxFailure =
   | 'unavailable'
   | 'bad_request'
   | 'conflict'
-  | 'stream_position_expired';
+  | 'stream_position_expired'
+  /** Box answered, but not with what the SDK could read (e.g. a required field missing): not retried. */
+  | 'invalid_response';
 
 export class BoxError extends Error {
   constructor(
@@ -41,6 +43,21 @@ function header(headers: Record<string, string> | undefined, name: string): stri
   return undefined;
 }
 
+/**
+ * The SDK fills `code` and `requestId` of its BoxApiError with JSON text (`"trashed"`, quotes
+ * included); we want the value.
+ */
+function unquote(value: string | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!value.startsWith('"')) return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'string' ? parsed : value;
+  } catch {
+    return value;
+  }
+}
+
 export function parseRetryAfter(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
@@ -53,8 +70,8 @@ export function toBoxError(err: unknown): BoxError {
   if (err instanceof BoxError) return err;
   if (err instanceof BoxApiError) {
     const status = err.responseInfo.statusCode;
-    const code = err.responseInfo.code ?? undefined;
-    const requestId = err.responseInfo.requestId ?? undefined;
+    const code = unquote(err.responseInfo.code);
+    const requestId = unquote(err.responseInfo.requestId);
     const retryAfter = parseRetryAfter(header(err.responseInfo.headers, 'retry-after'));
     const contextName = (err.responseInfo.contextInfo as { errors?: { name?: string }[] } | undefined)
       ?.errors?.[0]?.name;
@@ -77,6 +94,17 @@ export function toBoxError(err: unknown): BoxError {
     );
   }
   const message = err instanceof BoxSdkError || err instanceof Error ? err.message : String(err);
+  // The SDK wraps network failures and timeouts with the cause in `error`; its other errors (a body
+  // it cannot deserialise, a redirect without Location) and our own would fail the same way again.
+  if (!(err instanceof BoxSdkError) || err.error === undefined)
+    return new BoxError(
+      'invalid_response',
+      0,
+      undefined,
+      undefined,
+      undefined,
+      `Box's answer could not be used: ${message.slice(0, 200)}`,
+    );
   // Network failures and timeouts: the request may or may not have reached Box.
   return new BoxError(
     'unavailable',

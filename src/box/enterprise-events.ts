@@ -1,6 +1,6 @@
 /**
  * The enterprise event streams (`admin_logs_streaming` for live tailing, `admin_logs` for back-fill).
- * We ask the SDK for the raw body and parse it ourselves without losing integers beyond 2^53: the
+ * We read the raw body the SDK keeps and parse it ourselves without losing integers beyond 2^53: the
  * stored event must be exactly what Box sent (its canonical text is the ledger leaf), and the typed
  * SDK model would drop `ip_address` and `action_by`. Positions stay opaque strings.
  */
@@ -36,11 +36,14 @@ export async function fetchEnterpriseEvents(
     if (q.createdAfter) params.created_after = q.createdAfter;
     if (q.createdBefore) params.created_before = q.createdBefore;
   }
+  // 'json', not 'binary': only then does the SDK read an error's body (code, context_info) into the
+  // BoxApiError, which is how an expired stream position is told from other 400s. The SDK's own parse
+  // of a success loses big integers, so we parse the raw bytes it keeps in `content`.
   const res = await client.makeRequest({
     method: 'GET',
     url: `${client.networkSession.baseUrls.baseUrl}/2.0/events`,
     params,
-    responseFormat: 'binary',
+    responseFormat: 'json',
   });
   const body = parseLossless(await readAll(res.content as unknown as NodeJS.ReadableStream)) as Record<
     string,

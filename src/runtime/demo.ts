@@ -49,7 +49,10 @@ export async function startDemoBox(config: Config, dataDir: string, listeningPor
   };
 }
 
-/** Settings pointing the product at a running local Box: its base URLs and its OAuth and CCG apps. */
+/**
+ * Settings pointing the product at a running local Box: its base URLs, its OAuth and CCG apps, and the
+ * CCG app's webhook keys (the product's server-side webhooks are the CCG app's).
+ */
 export function localBoxSettings(
   box: RunningBoxEmulator,
   limits: Pick<BoxSettings, 'callsPerMinute' | 'timeoutMs' | 'maxRetryWaitMs'>,
@@ -60,6 +63,8 @@ export function localBoxSettings(
     baseUrls: box.baseUrls,
     oauth: oauth ? { clientId: oauth.clientId, clientSecret: oauth.clientSecret } : undefined,
     ccg: ccg ? { clientId: ccg.clientId, clientSecret: ccg.clientSecret } : undefined,
+    // The webhook receiver reads its keys from the settings: without them every delivery is refused.
+    webhookKeys: { primary: ccg?.webhookPrimaryKey, secondary: ccg?.webhookSecondaryKey },
     ...limits,
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/platform/clock.ts';
 import { type Config, type ConfigKey, loadConfig } from '../../src/platform/config.ts';
 import { type RunningAllInOne, startAllInOne } from '../../src/runtime/all-in-one.ts';
+import type { BoxOverrides } from '../../src/runtime/box-settings.ts';
 import { type Api, createApi } from './api.ts';
 import { createTestDatabase, type TestDatabase, testPgBaseUrl } from './database.ts';
 
@@ -41,7 +42,13 @@ export function testEnv(extra: Partial<Record<ConfigKey, string>> = {}): NodeJS.
 }
 
 export async function startTestApp(
-  o: { env?: Partial<Record<ConfigKey, string>>; clock?: Clock; background?: boolean } = {},
+  o: {
+    env?: Partial<Record<ConfigKey, string>>;
+    clock?: Clock;
+    background?: boolean;
+    /** Box settings (e.g. the local Box's base URLs and app credentials) and test hooks. */
+    box?: BoxOverrides;
+  } = {},
 ): Promise<TestApp> {
   const database = testPgBaseUrl() ? await createTestDatabase() : undefined;
   const dataDir = mkdtempSync(join(tmpdir(), 'auditor-test-'));
@@ -55,6 +62,7 @@ export async function startTestApp(
     logDestination: { write: (line: string) => void logs.push(line) },
     memoryDatabase: !database,
     startBackground: o.background ?? false,
+    ...(o.box ? { box: o.box } : {}),
   });
   const api = createApi(running.app);
   const app: TestApp = {

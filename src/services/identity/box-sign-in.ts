@@ -7,9 +7,10 @@
  * admin. Box tokens are stored encrypted.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { BoxError } from '../../box/box-errors.ts';
+import { BoxError, boxErrorToAppError } from '../../box/box-errors.ts';
 import type { BoxEnterpriseUser } from '../../box/box-model.ts';
 import type { OAuthFlow } from '../../box/oauth-flow.ts';
+import { isUniqueViolation } from '../../platform/db/database-errors.ts';
 import { AppError, badRequest, conflict, forbidden } from '../../platform/errors.ts';
 import type { Role } from '../../platform/messaging/catalogue.ts';
 import type { IdentityDeps } from './identity-deps.ts';
@@ -193,11 +194,20 @@ export function createBoxSignIn(d: IdentityDeps, oauth: () => OAuthFlow, redirec
         const status = err instanceof BoxError && err.failure === 'unavailable' ? 503 : 400;
         throw new AppError('OAUTH_EXCHANGE_FAILED', { status, cause: err });
       }
-      return d.database.transaction(async (trx) => {
-        const user = await upsertUser(trx, me);
-        await storeTokens(trx, user.id, tokens);
-        return user;
-      });
+      const upsert = () =>
+        d.database.transaction(async (trx) => {
+          const user = await upsertUser(trx, me);
+          await storeTokens(trx, user.id, tokens);
+          return user;
+        });
+      try {
+        return await upsert();
+      } catch (err) {
+        // The first sign-ins of a new enterprise (or one person in two tabs) race to create the same
+        // organisation or user; the loser finds the winner's rows on a second try.
+        if (!isUniqueViolation(err)) throw err;
+        return upsert();
+      }
     },
 
     /**
@@ -205,7 +215,7 @@ export function createBoxSignIn(d: IdentityDeps, oauth: () => OAuthFlow, redirec
      * token) under a row lock so two refreshes cannot race and burn the token.
      */
     async boxAccessToken(userId: string): Promise<string> {
-      return d.database.transaction(async (trx) => {
+      const token = await d.database.transaction(async (trx) => {
         const row = await trx
           .selectFrom('identity.box_tokens')
           .selectAll()
@@ -216,11 +226,27 @@ export function createBoxSignIn(d: IdentityDeps, oauth: () => OAuthFlow, redirec
         const now = d.clock.now();
         if (row.access_expires_at.getTime() - now.getTime() > 60_000)
           return d.encryptor.decrypt(row.access_token, `box-access:${userId}`);
-        if (!row.refresh_token) throw new AppError('OAUTH_EXCHANGE_FAILED', { status: 409 });
-        const fresh = await oauth().refresh(d.encryptor.decrypt(row.refresh_token, `box-refresh:${userId}`));
+        if (!row.refresh_token) return null;
+        let fresh: Awaited<ReturnType<OAuthFlow['refresh']>>;
+        try {
+          fresh = await oauth().refresh(d.encryptor.decrypt(row.refresh_token, `box-refresh:${userId}`));
+        } catch (err) {
+          if (!(err instanceof BoxError)) throw err;
+          if (err.failure !== 'bad_request' && err.failure !== 'unauthorized') throw boxErrorToAppError(err);
+          // Box refused the refresh token (used, revoked or expired): it will never work again, so it
+          // is forgotten rather than sent again; the user signs in with Box anew.
+          await trx
+            .updateTable('identity.box_tokens')
+            .set({ refresh_token: null, updated_at: now })
+            .where('user_id', '=', userId)
+            .execute();
+          return null;
+        }
         await storeTokens(trx, userId, fresh);
         return fresh.accessToken;
       });
+      if (token === null) throw new AppError('OAUTH_EXCHANGE_FAILED', { status: 409 });
+      return token;
     },
   };
 }
