@@ -5,7 +5,9 @@
  */
 
 import type { BoxConnector } from '../box/box-connector.ts';
+import type { AuditClient } from '../services/audit/audit-client.ts';
 import type { EventClient } from '../services/event/event-client.ts';
+import type { FileClient } from '../services/file/file-client.ts';
 import type { IdentityClient } from '../services/identity/identity-client.ts';
 import type { VerificationClient } from '../services/verification/verification-client.ts';
 import type { Clock } from './clock.ts';
@@ -23,6 +25,8 @@ import type { ServiceName } from './service-names.ts';
 /** Clients of the other services (resolved at call time; see runtime/clients.ts). */
 export interface ServiceClients {
   identity(): IdentityClient;
+  audit(): AuditClient;
+  file(): FileClient;
   event(): EventClient;
   verification(): VerificationClient;
 }

@@ -8,7 +8,9 @@ import type { Config } from '../platform/config.ts';
 import { createServiceHttpClient } from '../platform/service-http-client.ts';
 import type { ServiceClients } from '../platform/service-module.ts';
 import type { ServiceName } from '../platform/service-names.ts';
+import { type AuditClient, createAuditHttpClient } from '../services/audit/audit-client.ts';
 import { createEventHttpClient, type EventClient } from '../services/event/event-client.ts';
+import { createFileHttpClient, type FileClient } from '../services/file/file-client.ts';
 import { createIdentityHttpClient, type IdentityClient } from '../services/identity/identity-client.ts';
 import {
   createVerificationHttpClient,
@@ -24,6 +26,8 @@ function missing(name: ServiceName): never {
 export function inProcessClients(services: () => Services): ServiceClients {
   return {
     identity: () => services().identity?.client ?? missing('identity'),
+    audit: () => services().audit?.client ?? missing('audit'),
+    file: () => services().file?.client ?? missing('file'),
     event: () => services().event?.client ?? missing('event'),
     verification: () => services().verification?.client ?? missing('verification'),
   };
@@ -33,10 +37,14 @@ export function httpClients(config: Config, secret: string, caller: string): Ser
   const urls = serviceUrls(config);
   const http = (name: ServiceName) => createServiceHttpClient(urls[name] ?? missing(name), secret, caller);
   let identity: IdentityClient | undefined;
+  let audit: AuditClient | undefined;
+  let file: FileClient | undefined;
   let event: EventClient | undefined;
   let verification: VerificationClient | undefined;
   return {
     identity: () => (identity ??= createIdentityHttpClient(http('identity'))),
+    audit: () => (audit ??= createAuditHttpClient(http('audit'))),
+    file: () => (file ??= createFileHttpClient(http('file'))),
     event: () => (event ??= createEventHttpClient(http('event'))),
     verification: () => (verification ??= createVerificationHttpClient(http('verification'))),
   };

@@ -1,3 +1,4 @@
 import { messagingMigration } from '../../../platform/messaging/messaging-tables.ts';
+import { auditTables } from './0002-audit.ts';
 
-export const auditMigrations = [messagingMigration('audit')];
+export const auditMigrations = [messagingMigration('audit'), auditTables];
