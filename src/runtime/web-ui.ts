@@ -3,7 +3,7 @@
  * (their names carry content hashes) and index.html for every other GET that is not an API, ops or
  * docs path, so client-side routes survive a reload.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { errorBody } from '../platform/http/error-handler.ts';
@@ -16,31 +16,28 @@ const NOT_UI = /^\/(api|internal|health|metrics|docs|openapi\.json|\.well-known)
 
 export async function registerWebUi(app: App, dist = WEB_DIST): Promise<boolean> {
   if (!existsSync(join(dist, 'index.html'))) return false;
-  await app.register(async (scope) => {
-    scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, auth: route.config?.auth ?? PUBLIC };
-    });
-    await scope.register(fastifyStatic, {
-      root: dist,
-      prefix: '/',
-      wildcard: false,
-      index: false,
-      setHeaders: (reply, path) => {
-        reply.header(
-          'cache-control',
-          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        );
-      },
-    });
+  // @fastify/static gives its own routes no config, and the platform refuses a route that has not
+  // declared its auth by the time it is added (a scoped onRoute hook runs too late): the plugin only
+  // lends reply.sendFile, and the public routes are ours.
+  await app.register(fastifyStatic, { root: dist, serve: false, cacheControl: false });
+  const route = { config: { auth: PUBLIC }, schema: { hide: true } };
+  app.get('/assets/*', route, (request, reply) => {
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    return reply.sendFile(`assets/${(request.params as { '*': string })['*']}`);
   });
-  app.setNotFoundHandler((request, reply) => {
-    if (
-      request.method === 'GET' &&
-      !NOT_UI.test(request.url) &&
-      request.headers.accept?.includes('text/html')
-    ) {
+  for (const entry of readdirSync(dist, { withFileTypes: true })) {
+    if (!entry.isFile() || entry.name === 'index.html') continue;
+    app.get(`/${entry.name}`, route, (_request, reply) => {
       reply.header('cache-control', 'no-cache');
-      return reply.sendFile('index.html', dist);
+      return reply.sendFile(entry.name);
+    });
+  }
+  // Client-side routes: every other GET. A catch-all route rather than a second not-found handler,
+  // which Fastify refuses (the platform has set one).
+  app.get('/*', route, (request, reply) => {
+    if (!NOT_UI.test(request.url) && request.headers.accept?.includes('text/html')) {
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
     }
     return reply.status(404).send(errorBody(request, 'ROUTE_NOT_FOUND'));
   });
