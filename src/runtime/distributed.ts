@@ -7,13 +7,20 @@ import type { Config } from '../platform/config.ts';
 import { isServiceName } from '../platform/service-names.ts';
 import { startGateway } from './gateway.ts';
 import { startServiceProcess } from './service-process.ts';
+import { startWitnessProcess } from './witness-process.ts';
 
 export async function startDistributedProcess(name: string, config: Config): Promise<void> {
   if (name === 'gateway') {
     await startGateway({ config, handleSignals: true });
     return;
   }
+  if (name === 'witness') {
+    await startWitnessProcess({ config, handleSignals: true });
+    return;
+  }
   if (!isServiceName(name))
-    throw new Error(`unknown service "${name}"; use identity, audit, file, event, verification or gateway`);
+    throw new Error(
+      `unknown service "${name}"; use identity, audit, file, event, verification, gateway or witness`,
+    );
   await startServiceProcess({ service: name, config, handleSignals: true });
 }

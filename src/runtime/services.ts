@@ -10,6 +10,9 @@ import {
   createVerificationService,
   type VerificationService,
 } from '../services/verification/verification-module.ts';
+import { createInProcessLedgerSource } from '../services/witness/ledger-source.ts';
+import { createWitnessComponent, type WitnessComponent } from '../services/witness/witness-component.ts';
+import { createWitnessDatabase } from '../services/witness/witness-database.ts';
 
 export interface Services {
   identity?: IdentityService;
@@ -17,6 +20,8 @@ export interface Services {
   file?: FileService;
   event?: EventService;
   verification?: VerificationService;
+  /** All-in-one only: the witness, in-process (alone, it runs as `auditor serve witness`). */
+  witness?: WitnessComponent;
 }
 
 export function contextFor(platform: Platform, name: ServiceName, database?: Database): ServiceContext {
@@ -36,8 +41,31 @@ export async function createServices(platform: Platform, names: ServiceName[]): 
   if (names.includes('file')) s.file = await createFileService(contextFor(platform, 'file'));
   if (names.includes('event')) s.event = await createEventService(contextFor(platform, 'event'));
   if (names.includes('verification'))
-    s.verification = await createVerificationService(contextFor(platform, 'verification'));
+    s.verification = await createVerificationService(
+      contextFor(platform, 'verification'),
+      platform.mode === 'all-in-one' ? { witness: () => s.witness?.client } : {},
+    );
+  if (platform.mode === 'all-in-one' && s.verification)
+    s.witness = createInProcessWitness(platform, s.verification);
   return s;
+}
+
+/** The witness beside the services, reading the ledger through its public API functions only. */
+function createInProcessWitness(platform: Platform, verification: VerificationService): WitnessComponent {
+  const log = platform.rootLogger.child({ service: PROCESS_NAMES.witness });
+  const { config, dataDir, metrics } = platform;
+  return createWitnessComponent({
+    config,
+    dataDir,
+    clock: platform.clock,
+    log,
+    metrics,
+    database: createWitnessDatabase({ config, dataDir, mainPool: platform.pool, logger: log, metrics }),
+    source: createInProcessLedgerSource({
+      api: () => verification.ledger.api,
+      orgIds: () => verification.ledger.orgIds(),
+    }),
+  });
 }
 
 export function modulesOf(s: Services): ServiceModule[] {
