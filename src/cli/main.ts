@@ -2,8 +2,14 @@
 import { Command } from 'commander';
 import { ConfigError, renderConfigDocs } from '../platform/config.ts';
 import { registerAdmin } from './commands/admin.ts';
+import { registerBackup } from './commands/backup.ts';
+import { registerDb } from './commands/db.ts';
+import { registerDeploy } from './commands/deploy.ts';
+import { registerEvents } from './commands/events.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerOps } from './commands/ops.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerVerifyLog } from './commands/verify-log.ts';
 
 const program = new Command('auditor')
   .description('Auditor for Box: a tamper-evident audit trail for Box')
@@ -12,6 +18,12 @@ const program = new Command('auditor')
 registerServe(program);
 registerMigrate(program);
 registerAdmin(program);
+registerEvents(program);
+registerDb(program);
+registerBackup(program);
+registerOps(program);
+registerDeploy(program);
+registerVerifyLog(program);
 program
   .command('config')
   .description('configuration reference')

@@ -349,6 +349,51 @@ export const CONFIG_VARIABLES = {
     default: '8',
     min: 1,
   }),
+  // Operations (operations.md §6-§8; docs/operations.md)
+  AUDITOR_DB_STATS_INTERVAL: v(
+    'Operations',
+    'duration',
+    'How often each service process refreshes auditor_db_dead_tuples (its own schema), auditor_db_replica_lag_seconds and auditor_db_long_running_queries (0 disables). The last two need a role with pg_monitor.',
+    { default: '30s' },
+  ),
+  AUDITOR_ALERTMANAGER_TOKEN: v(
+    'Operations',
+    'string',
+    'Bearer token Alertmanager sends to POST /api/v1/ops/alertmanager (the incident recorder). Unset: the receiver refuses every call.',
+    { secret: true },
+  ),
+  AUDITOR_PROMETHEUS_URL: v(
+    'Operations',
+    'url',
+    'Prometheus base URL read by `auditor ops slo`, `ops capacity` and `deploy check-canary` (or their --prometheus flag).',
+  ),
+  AUDITOR_BACKUP_DIR: v(
+    'Operations',
+    'string',
+    '`auditor backup create` writes here; `backup verify` without a path takes the newest backup here.',
+    { default: './backups' },
+  ),
+  AUDITOR_BACKUP_DESTINATION: v(
+    'Operations',
+    'string',
+    'Copy of every verified backup in another region (plan §6.2): a directory (e.g. a mounted bucket) or `s3://bucket/prefix` (uploaded with the `aws` CLI, which must be on PATH). Unset: no copy.',
+  ),
+  AUDITOR_BACKUP_SCRATCH_DATABASE_URL: v(
+    'Operations',
+    'string',
+    'Scratch PostgreSQL database `auditor backup verify` restores into (emptied first; never the production database).',
+    { secret: true },
+  ),
+  AUDITOR_LEDGER_VERIFIER_KEY: v(
+    'Operations',
+    'string',
+    "The log's public C2SP verifier key (`<name>+<hash>+<key>`): `auditor backup verify` checks checkpoint signatures against it. Default: derived from AUDITOR_LEDGER_SIGNING_KEY_FILE (the backup job then needs no private key if this is set).",
+  ),
+  AUDITOR_PUSHGATEWAY_URL: v(
+    'Operations',
+    'url',
+    'Pushgateway receiving auditor_backup_last_success_timestamp_seconds (job auditor-backup) from `auditor backup verify`.',
+  ),
 } as const satisfies Record<string, VarSpec>;
 
 export type ConfigKey = keyof typeof CONFIG_VARIABLES;
@@ -458,11 +503,12 @@ export function loadConfig(
   }
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(CONFIG_VARIABLES) as [ConfigKey, VarSpec][]) {
-    const raw = overrides[name] ?? env[name] ?? file[name] ?? spec.default;
+    // An empty value (`PORT=` in a manifest) counts as unset and falls back to the next source or the
+    // default; only a list may be empty on purpose.
+    const given = (value: string | undefined) => (value === '' && spec.kind !== 'list' ? undefined : value);
+    const raw = given(overrides[name]) ?? given(env[name]) ?? given(file[name]) ?? spec.default;
     out[name] =
-      raw === undefined || (raw === '' && spec.kind !== 'list' && spec.kind !== 'bool')
-        ? undefined
-        : parseValue(name, spec, raw);
+      raw === undefined || (raw === '' && spec.kind !== 'list') ? undefined : parseValue(name, spec, raw);
   }
   const config = out as Config;
   validateCombination(config);

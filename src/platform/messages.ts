@@ -67,6 +67,10 @@ export const messages = {
     ja: '認証アプリのコードを入力してください。',
   },
   TOTP_INVALID: { en: 'The authenticator code is wrong.', ja: '認証コードが正しくありません。' },
+  TOTP_ALREADY_ENABLED: {
+    en: 'Two-step sign-in is already on. Turn it off with a current code before enrolling again.',
+    ja: '2段階認証は既に有効です。再登録する前に、現在のコードで無効にしてください。',
+  },
   ACCOUNT_LOCKED: {
     en: 'Too many failed attempts. Try again in {seconds} seconds.',
     ja: '失敗が多すぎます。{seconds}秒後に再試行してください。',
@@ -221,6 +225,12 @@ export const messages = {
   WITNESS_COSIGNATURE_NOT_FOUND: {
     en: 'The witness has not cosigned a checkpoint of this log yet.',
     ja: 'ウィットネスはまだこのログのチェックポイントに連署していません。',
+  },
+  // Operations
+  INCIDENT_NOT_FOUND: { en: 'Incident not found.', ja: 'インシデントが見つかりません。' },
+  INCIDENT_TRANSITION_INVALID: {
+    en: 'An incident cannot go from {from} to {to}.',
+    ja: 'インシデントを {from} から {to} に変更することはできません。',
   },
 } as const satisfies Record<string, { en: string; ja: string }>;
 

@@ -131,6 +131,23 @@ export function createMetrics(components: ComponentName[]) {
       help: 'Verifications that found tampering.',
       registers: [registry],
     }),
+    // Database health (src/ops/db-stats-collector.ts).
+    dbDeadTuples: new Gauge({
+      name: 'auditor_db_dead_tuples',
+      help: "n_dead_tup per table of the process's own schemas (pg_stat_user_tables).",
+      labelNames: ['schema', 'table'] as const,
+      registers: [registry],
+    }),
+    dbReplicaLag: new Gauge({
+      name: 'auditor_db_replica_lag_seconds',
+      help: 'Replay lag of the slowest standby (pg_stat_replication); needs pg_monitor.',
+      registers: [registry],
+    }),
+    dbLongRunningQueries: new Gauge({
+      name: 'auditor_db_long_running_queries',
+      help: 'Queries running for more than 5 minutes (pg_stat_activity); needs pg_monitor.',
+      registers: [registry],
+    }),
   };
 
   for (const service of services) {

@@ -4,6 +4,7 @@
  */
 import type { DestinationStream } from 'pino';
 import { MIGRATION_SETS } from '../migration-sets.ts';
+import { registerMaintenanceSwitch } from '../ops/maintenance-switch.ts';
 import {
   type AdminCommandHandler,
   type AdminSocketServer,
@@ -18,6 +19,7 @@ import type { MessageReceiver } from '../platform/messaging/receiver.ts';
 import type { Platform } from '../platform/service-module.ts';
 import { SERVICES, type ServiceName } from '../platform/service-names.ts';
 import { shutdownTracing } from '../platform/tracing.ts';
+import { eventAdminCommands } from '../services/event/backfill-admin.ts';
 import { type BoxOverrides, createProcessBox } from './box-settings.ts';
 import { inProcessClients } from './clients.ts';
 import { openProcessDatabase } from './database-setup.ts';
@@ -62,7 +64,7 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
   const { config } = o;
   const basics = createProcessBasics({
     config,
-    components: [...SERVICES, 'gateway'],
+    components: [...SERVICES, 'witness', 'gateway'],
     processName: 'gateway',
     clock: o.clock,
     logDestination: o.logDestination,
@@ -120,6 +122,7 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
     corsOrigin: config.AUDITOR_CORS_ORIGIN ?? new URL(basics.publicUrl).origin,
   });
   for (const m of modules) await processApp.registerModule(m);
+  registerMaintenanceSwitch(processApp.app, basics.maintenance, basics.serviceSecret);
   const app = processApp.app;
   const webUi = await registerWebUi(app);
   await app.listen({ port: config.PORT, host: config.AUDITOR_HOST });
@@ -128,13 +131,20 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
   const url = `http://${config.AUDITOR_HOST === '0.0.0.0' ? '127.0.0.1' : config.AUDITOR_HOST}:${port}`;
   basics.logger.info({ url, mode: 'all-in-one', database: db.pool.kind, webUi }, 'server listening');
 
-  if (o.startBackground !== false) for (const m of modules) await m.start();
+  if (o.startBackground !== false) {
+    for (const m of modules) await m.start();
+    services.witness?.start();
+  }
 
   const adminCommands: Record<string, AdminCommandHandler> = {
     'admin.bootstrap': (args) =>
       identity.admin.bootstrap(args as Parameters<typeof identity.admin.bootstrap>[0]),
     'admin.token': (args) => identity.admin.token(args as Parameters<typeof identity.admin.token>[0]),
     'migrate.status': () => migrationStatus(db.pool.db, MIGRATION_SETS),
+    'ledger.audit': (args) => services.verification!.ledger.auditor.run(args.orgId as string | undefined),
+    ...identity.ops.adminCommands,
+    ...(services.event ? eventAdminCommands(services.event) : {}),
+    'maintenance.get': async () => ({ enabled: basics.maintenance.enabled() }),
     'maintenance.set': async (args) => {
       basics.maintenance.set(Boolean(args.enabled));
       return { enabled: basics.maintenance.enabled() };
@@ -148,6 +158,7 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
     (closed ??= (async () => {
       await app.close();
       const grace = config.AUDITOR_SHUTDOWN_GRACE_MS;
+      await services.witness?.stop().catch(() => {});
       for (const m of [...modules].reverse()) await m.stop(grace).catch(() => {});
       await adminSocket?.close();
       await db.close();

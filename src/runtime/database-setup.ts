@@ -3,6 +3,7 @@
  * by `serve` unless AUDITOR_AUTO_MIGRATE=false, else only checked), service roles on PostgreSQL, and
  * the pool/cluster gauges.
  */
+import { startDbStatsCollector } from '../ops/db-stats-collector.ts';
 import type { Config } from '../platform/config.ts';
 import { acquireDataDirLock, type DataDirLock } from '../platform/data-dir-lock.ts';
 import { type DatabasePool, openDatabase } from '../platform/db/database.ts';
@@ -76,12 +77,23 @@ export async function openProcessDatabase(o: {
   await updateGauges().catch(() => {});
   const timer = setInterval(() => void updateGauges().catch(() => {}), 10_000);
   timer.unref();
+  const dbStats = startDbStatsCollector({
+    pool,
+    metrics: o.metrics,
+    schemas: o.migrations.map((m) => m.schema),
+    intervalMs: o.config.AUDITOR_DB_STATS_INTERVAL,
+    logger: o.logger,
+  });
   return {
     pool,
     lock,
-    stopGauges: () => clearInterval(timer),
+    stopGauges: () => {
+      clearInterval(timer);
+      dbStats.stop();
+    },
     async close() {
       clearInterval(timer);
+      dbStats.stop();
       await pool.close();
       lock?.release();
     },

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
+import { registerMaintenanceSwitch } from '../ops/maintenance-switch.ts';
 import type { Config } from '../platform/config.ts';
 import { serviceUnavailable } from '../platform/errors.ts';
 import { errorBody } from '../platform/http/error-handler.ts';
@@ -101,6 +102,7 @@ export async function startGateway(o: {
       if (!table) throw new Error('route table not loaded');
     },
   });
+  registerMaintenanceSwitch(app, basics.maintenance, basics.serviceSecret);
   let merged: Record<string, unknown> = {};
   app.get('/openapi.json', { config: { auth: PUBLIC }, schema: { hide: true } }, async () => {
     merged = await mergedOpenApi();

@@ -4,6 +4,7 @@
  * deployment error and stops the gateway.
  */
 import FindMyWay from 'find-my-way';
+import { PROCESS_NAMES, SERVICES } from '../platform/service-names.ts';
 import type { RouteEntry } from './http-app.ts';
 
 export interface RouteMatch {
@@ -18,14 +19,19 @@ export interface RouteTable {
 
 export class RouteConflictError extends Error {}
 
+const OWNERS = new Set(SERVICES.map((s) => PROCESS_NAMES[s]));
+
 export function buildRouteTable(entries: RouteEntry[]): RouteTable {
   const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 });
   const seen = new Map<string, string>();
   for (const e of entries) {
-    const key = `${e.method} ${e.url}`;
+    if (!OWNERS.has(e.service))
+      throw new RouteConflictError(`${e.method} ${e.url} is claimed by no service (owner "${e.service}")`);
+    // `/users/:id` and `/users/:userId` are the same route to the router: compare without param names.
+    const key = `${e.method} ${e.url.replace(/:[^/]+/g, ':')}`;
     const owner = seen.get(key);
     if (owner && owner !== e.service)
-      throw new RouteConflictError(`${key} is claimed by both ${owner} and ${e.service}`);
+      throw new RouteConflictError(`${e.method} ${e.url} is claimed by both ${owner} and ${e.service}`);
     if (owner) continue;
     seen.set(key, e.service);
     router.on(e.method as 'GET', e.url, () => {}, { template: e.url, service: e.service });

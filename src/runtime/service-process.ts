@@ -1,6 +1,7 @@
 /** One service in its own process (distributed mode). */
 import type { DestinationStream } from 'pino';
 import { migrationSetsFor } from '../migration-sets.ts';
+import { registerMaintenanceSwitch } from '../ops/maintenance-switch.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { migrationStatus } from '../platform/db/migrator.ts';
@@ -51,7 +52,7 @@ export async function startServiceProcess(o: ServiceProcessOptions): Promise<Run
     clock: o.clock,
     logDestination: o.logDestination,
   });
-  const sets = migrationSetsFor([service]);
+  const sets = migrationSetsFor([service], { withHosted: true });
   const db = await openProcessDatabase({
     config,
     dataDir: basics.dataDir,
@@ -113,6 +114,7 @@ export async function startServiceProcess(o: ServiceProcessOptions): Promise<Run
     corsOrigin: config.AUDITOR_CORS_ORIGIN ?? new URL(basics.publicUrl).origin,
   });
   for (const m of modules) await processApp.registerModule(m);
+  registerMaintenanceSwitch(processApp.app, basics.maintenance, basics.serviceSecret);
   const app = processApp.app;
   await app.listen({ port: config.PORT, host: config.AUDITOR_HOST });
   const address = app.server.address();

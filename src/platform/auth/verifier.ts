@@ -86,7 +86,13 @@ export function createAuthVerifier(o: AuthVerifierOptions): AuthVerifier {
       const key = createHash('sha256').update(token).digest('base64url');
       const now = o.clock.now().getTime();
       let entry = cache.get(key);
-      if (!entry || entry.until < now) {
+      // Revocations are kept in whole seconds (like JWT `iat`): a cached answer from the same second
+      // as a user's revocation may predate it, so it is checked afresh rather than trusted (`- 1`
+      // turns the revocation test into "issued at or before"). A fresh answer reflects the change.
+      const maybeStale =
+        entry?.value?.active === true &&
+        o.revocations.isRevoked(entry.value.userId, entry.value.tokenId, entry.value.issuedAt - 1);
+      if (!entry || entry.until < now || maybeStale) {
         entry = { value: await o.introspect(token), until: now + o.introspectionCacheMs };
         cache.set(key, entry);
         if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);

@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type IsolationLevel, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { crashPoint } from '../crash-points.ts';
+import { publishedInTransaction } from '../messaging/outbox.ts';
 import type { Metrics } from '../metrics.ts';
 import { createFailoverPool, type FailoverPool } from './failover-pool.ts';
 import { PgliteDialect } from './pglite-driver.ts';
@@ -51,6 +53,8 @@ export interface DatabaseOptions {
   onPoolReset?: (reason: string) => void;
   /** In-memory PGlite (tests without a server). */
   memory?: boolean;
+  /** PGlite: fail a statement that waited this long for the single connection (default 60 s). */
+  acquireTimeoutMs?: number;
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -70,8 +74,15 @@ function wrap(
           const builder = options.isolation
             ? db.transaction().setIsolationLevel(options.isolation)
             : db.transaction();
-          const result = await builder.execute(fn);
+          let published = false;
+          const result = await builder.execute(async (trx) => {
+            const value = await fn(trx);
+            published = publishedInTransaction(trx);
+            return value;
+          });
           metrics?.dbTransactions.inc({ service, outcome: 'commit' });
+          // A state change and its message are committed; nothing has been delivered yet.
+          if (published) crashPoint('outbox.after-commit');
           return result;
         } catch (err) {
           const code = (err as { code?: string }).code;
@@ -128,6 +139,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabasePo
   const db = new Kysely<unknown>({
     dialect: new PgliteDialect({
       pglite,
+      ...(options.acquireTimeoutMs ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
       onAcquire: () => {
         active = 1;
       },

@@ -101,6 +101,9 @@ export function createFailoverPool(options: FailoverPoolOptions): FailoverPool {
   function watch(client: pg.PoolClient, pool: pg.Pool): pg.PoolClient {
     if (patched.has(client)) return client;
     patched.add(client);
+    // pg-pool listens for errors only on idle clients: a checked-out client whose server dies between
+    // two queries (a killed primary) would otherwise raise an uncaught 'error' and end the process.
+    client.on('error', (err) => reset(pool, String(err.message)));
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
       const result = query(...args);

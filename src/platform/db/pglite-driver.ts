@@ -64,17 +64,20 @@ class PgliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const timeoutMs = this.options.acquireTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
+    let abandoned = false;
     const acquired = this.mutex.acquire();
+    // A waiter that timed out keeps its place in the queue: when its turn comes, hand the
+    // connection straight on, or nobody would ever release it.
+    void acquired.then((release) => {
+      if (abandoned) release();
+    });
     const release = await Promise.race([
       acquired,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(`embedded database busy for ${timeoutMs} ms (a query outside its transaction?)`),
-            ),
-          timeoutMs,
-        );
+        timer = setTimeout(() => {
+          abandoned = true;
+          reject(new Error(`embedded database busy for ${timeoutMs} ms (a query outside its transaction?)`));
+        }, timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
     this.releases.set(this.connection, release);

@@ -76,8 +76,10 @@ export async function createHttpServer(o: HttpServerOptions): Promise<App> {
   app.setNotFoundHandler(handleNotFound);
 
   app.addHook('onRoute', (route) => {
-    // The API documentation UI and CORS pre-flight register their own (public) routes.
-    if (!route.config?.auth && (route.url.startsWith('/docs') || route.method === 'OPTIONS')) {
+    // API, internal and ops routes must say who may call them. Everything else (the API docs UI,
+    // CORS pre-flight, the web app's static files) is public by nature.
+    const isApi = /^\/(api|internal|health|metrics|openapi\.json|\.well-known)(\/|$)/.test(route.url);
+    if (!route.config?.auth && (!isApi || route.method === 'OPTIONS')) {
       route.config = { ...route.config, auth: { kind: 'public' } };
     }
     if (!route.config?.auth) {

@@ -21,12 +21,20 @@ export type Publish = <T extends Topic>(
   messages: OutgoingMessage<T>[] | OutgoingMessage<T>,
 ) => Promise<string[]>;
 
+/** Transactions that wrote to an outbox, so the commit path can mark the moment after (crash points). */
+const publishedIn = new WeakSet<object>();
+
+export function publishedInTransaction(trx: object): boolean {
+  return publishedIn.has(trx);
+}
+
 export function createPublisher(schema: string): Publish {
   const table = sql.table(`${schema}.outbox`);
   return async (trx, input) => {
     const list = Array.isArray(input) ? input : [input];
     if (list.length === 0) return [];
     await sql`select pg_advisory_xact_lock(720102, hashtext(${schema}))`.execute(trx);
+    publishedIn.add(trx);
     const traceparent = traceHeaders().traceparent ?? null;
     const ids = list.map(() => randomUUID());
     const rows = list.map(

@@ -6,7 +6,13 @@ import { createLeaseStore } from '../../platform/messaging/leases.ts';
 import { createPublisher } from '../../platform/messaging/outbox.ts';
 import { assembleModule } from '../../platform/module-kit.ts';
 import type { ServiceContext, ServiceModule } from '../../platform/service-module.ts';
-import { type Backfills, createBackfills } from './backfill.ts';
+import {
+  BackfillBusyError,
+  type BackfillProgress,
+  type Backfills,
+  createBackfills,
+  toProgress,
+} from './backfill.ts';
 import type { EventClient } from './event-client.ts';
 import type { EventDeps } from './event-deps.ts';
 import { registerEventRoutes } from './event-routes.ts';
@@ -22,6 +28,11 @@ export interface EventService {
   client: EventClient;
   ingester: Ingester;
   backfills: Backfills;
+  /**
+   * Starts (or finds the unfinished) back-fill of the range and runs it in the background of this
+   * process, unless it already runs here; returns its progress at once (the admin socket's command).
+   */
+  backfillInBackground(orgId: string, from: Date, to: Date): Promise<BackfillProgress>;
   deps: EventDeps;
 }
 
@@ -42,18 +53,23 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
     instanceId: `${ctx.processName}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
   const backfills = createBackfills(deps);
-  const ingester = createIngester(deps, backfills);
+  const backfillJob = createIntervalJob(
+    'event-backfills',
+    30_000,
+    (signal) => backfills.resumePending(signal),
+    ctx.log,
+  );
+  const ingestEnabled = ctx.config.AUDITOR_INGEST_ENABLED;
+  /** Background ingestion runs here: the module started, with AUDITOR_INGEST_ENABLED. */
+  let ingesting = false;
+  const ingester = createIngester(deps, backfills, () => {
+    if (ingesting) void backfillJob.runNow();
+  });
   const search = createEventSearch(store, () => ctx.clock.now());
   const ingestJob = createIntervalJob(
     'event-ingester',
     ctx.config.AUDITOR_INGEST_POLL_INTERVAL,
     (signal) => ingester.tick(signal),
-    ctx.log,
-  );
-  const backfillJob = createIntervalJob(
-    'event-backfills',
-    30_000,
-    (signal) => backfills.resumePending(signal),
     ctx.log,
   );
 
@@ -66,25 +82,56 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
   const module = assembleModule(ctx, {
     name: 'event',
     migrations: eventMigrations,
-    jobs: ctx.config.AUDITOR_INGEST_ENABLED ? [ingestJob, backfillJob] : [],
+    jobs: ingestEnabled ? [ingestJob, backfillJob] : [],
     registerRoutes(app) {
       registerEventRoutes(app, {
         search,
         store,
         searchRateLimit: ctx.config.AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE,
+        clients: ctx.clients,
       });
       registerWebhookRoutes(app, {
         keys: () => ctx.box.settings.webhookKeys ?? {},
         clock: ctx.clock,
-        onDelivery: () => void ingestJob.runNow(),
+        // Only where ingestion runs: a replica with AUDITOR_INGEST_ENABLED=false must not poll Box.
+        onDelivery: () => {
+          if (ingesting) void ingestJob.runNow();
+        },
       });
     },
   });
   // Lag and ingested-events series exist from start-up for every organisation already known.
   const start = module.start;
+  const stop = module.stop;
   module.start = async () => {
     await ingester.refreshLag().catch(() => {});
     await start();
+    ingesting = ingestEnabled;
   };
-  return { module, client, ingester, backfills, deps };
+  module.stop = async (graceMs) => {
+    ingesting = false;
+    background.abort();
+    await Promise.allSettled(backgroundRuns);
+    await stop(graceMs);
+  };
+
+  // Back-fills started through the admin socket: they stop (resumable) when the process stops.
+  const background = new AbortController();
+  const backgroundRuns = new Set<Promise<unknown>>();
+  async function backfillInBackground(orgId: string, from: Date, to: Date): Promise<BackfillProgress> {
+    const row = await backfills.start(orgId, from, to);
+    if (row.status === 'running' && !backfills.runningHere(row.id) && !background.signal.aborted) {
+      const run = backfills
+        .run(row.id, undefined, background.signal)
+        .catch((err) => {
+          if (err instanceof BackfillBusyError) return;
+          ctx.log.warn({ org: orgId, backfill: row.id, err: (err as Error).message }, 'back-fill failed');
+        })
+        .finally(() => backgroundRuns.delete(run));
+      backgroundRuns.add(run);
+    }
+    return toProgress(row);
+  }
+
+  return { module, client, ingester, backfills, backfillInBackground, deps };
 }

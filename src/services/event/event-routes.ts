@@ -1,7 +1,11 @@
 /** The event API (`/api/v1/events`, `/api/v1/items/:id/events`) and Box's webhook receiver. */
 import { z } from 'zod';
 import { userOf } from '../../platform/http/authenticate.ts';
-import { ADMIN_ONLY, SERVICE_ONLY } from '../../platform/http/route-config.ts';
+import { SERVICE_ONLY, SIGNED_IN } from '../../platform/http/route-config.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { ServiceClients } from '../../platform/service-module.ts';
+import type { FastifyRequest } from 'fastify';
+import { itemRestriction } from './event-scope.ts';
 import type { App } from '../../platform/http/server.ts';
 import { pageSchema } from '../../platform/pagination.ts';
 import { csvExport, jsonExport } from './event-export.ts';
@@ -22,14 +26,24 @@ const ITEM_HISTORY_FROM = new Date('2000-01-01T00:00:00Z');
 
 export function registerEventRoutes(
   app: App,
-  d: { search: EventSearch; store: EventStore; searchRateLimit: number },
+  d: { search: EventSearch; store: EventStore; searchRateLimit: number; clients: Pick<ServiceClients, 'audit' | 'file'> },
 ): void {
   const limited = { rateLimit: { max: d.searchRateLimit, timeWindow: 60_000 } };
+
+  /** The caller's organisation and the items they may see, folded into the query's item filter. */
+  async function scoped<Q extends { item?: string[] | undefined; folder?: string | undefined; auditSet?: string | undefined }>(
+    request: FastifyRequest,
+    q: Q,
+  ) {
+    const user = userOf(request);
+    const item = await itemRestriction(d.clients, user, q);
+    return { user, q: { ...q, item } };
+  }
 
   app.get(
     '/api/v1/events',
     {
-      config: { auth: ADMIN_ONLY, ...limited },
+      config: { auth: SIGNED_IN, ...limited },
       schema: {
         tags,
         summary: 'Search events (time range, actor, type, item; keyset pages both ways)',
@@ -38,8 +52,7 @@ export function registerEventRoutes(
       },
     },
     async (request) => {
-      const user = userOf(request);
-      const q = request.query;
+      const { user, q } = await scoped(request, request.query);
       const filter = await d.search.filter(user.orgId, q);
       return d.search.search(user.orgId, filter, q);
     },
@@ -48,7 +61,7 @@ export function registerEventRoutes(
   app.get(
     '/api/v1/events/export',
     {
-      config: { auth: ADMIN_ONLY, stream: true, ...limited },
+      config: { auth: SIGNED_IN, stream: true, ...limited },
       schema: {
         tags,
         summary: 'Export a search as CSV or JSON (streamed, no size limit)',
@@ -56,8 +69,7 @@ export function registerEventRoutes(
       },
     },
     async (request, reply) => {
-      const user = userOf(request);
-      const q = request.query;
+      const { user, q } = await scoped(request, request.query);
       const filter = await d.search.filter(user.orgId, q);
       const rows = d.search.all(user.orgId, filter, q.order);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -82,7 +94,7 @@ export function registerEventRoutes(
   app.get(
     '/api/v1/events/stats',
     {
-      config: { auth: ADMIN_ONLY, ...limited },
+      config: { auth: SIGNED_IN, ...limited },
       schema: {
         tags,
         summary: 'Counts per day and per type',
@@ -91,8 +103,8 @@ export function registerEventRoutes(
       },
     },
     async (request) => {
-      const user = userOf(request);
-      const filter = await d.search.filter(user.orgId, request.query);
+      const { user, q } = await scoped(request, request.query);
+      const filter = await d.search.filter(user.orgId, q);
       const [perDay, perType] = await Promise.all([
         d.store.countsPerDay(user.orgId, filter, request.query.tz),
         d.store.countsPerType(user.orgId, filter),
@@ -111,12 +123,12 @@ export function registerEventRoutes(
   app.get(
     '/api/v1/items/:id/events',
     {
-      config: { auth: ADMIN_ONLY, ...limited },
+      config: { auth: SIGNED_IN, ...limited },
       schema: {
         tags,
         summary: "An item's history, including events from before it joined any audit set",
         params: z.object({ id: boxIdSchema }),
-        querystring: searchQuerySchema.omit({ item: true }),
+        querystring: searchQuerySchema.omit({ item: true, folder: true, auditSet: true }),
         response: { 200: pageSchema(eventSchema) },
       },
     },

@@ -22,6 +22,8 @@ export const eventFilterQuery = z.object({
   actor: csv(boxIdSchema, 50).optional(),
   type: csv(z.string().regex(/^[A-Z0-9_.]{1,80}$/, 'an event type'), 100).optional(),
   item: csv(boxIdSchema, 200).optional(),
+  folder: boxIdSchema.optional(),
+  auditSet: z.string().uuid().optional(),
 });
 
 export const orderSchema = z.enum(['asc', 'desc']).default('desc');

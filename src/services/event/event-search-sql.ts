@@ -41,10 +41,12 @@ export function filterSql(orgId: string, f: EventFilter): RawBuilder<unknown>[] 
     parts.push(
       f.types.length === 1 ? sql`event_type = ${f.types[0]}` : sql`event_type in (${sql.join(f.types)})`,
     );
-  if (f.itemIds?.length)
-    parts.push(
-      f.itemIds.length === 1 ? sql`item_id = ${f.itemIds[0]}` : sql`item_id in (${sql.join(f.itemIds)})`,
-    );
+  // An empty list is a restriction to nothing (a user whose sets hold no items), not "no filter".
+  if (f.itemIds !== undefined) {
+    if (f.itemIds.length === 0) parts.push(sql`false`);
+    else if (f.itemIds.length === 1) parts.push(sql`item_id = ${f.itemIds[0]}`);
+    else parts.push(sql`item_id = any(${f.itemIds}::text[])`);
+  }
   return parts;
 }
 
@@ -59,12 +61,14 @@ export function searchQuery(orgId: string, f: EventFilter, page: SearchPage) {
   const key = page.after ?? page.before;
   if (key) {
     const ts = new Date(key.createdAt);
-    // Moving towards later events: (created_at, event_id) > key; towards earlier: < key.
+    // Moving towards later events: (created_at, event_id) > key; towards earlier: < key. The plain
+    // bound on created_at says the same for the planner, which prunes partitions by it (it cannot
+    // by the row comparison), so a page deep into a long range reads only the partitions it needs.
     const later = desc === backwards;
     parts.push(
       later
-        ? sql`(created_at, event_id) > (${ts}, ${key.eventId})`
-        : sql`(created_at, event_id) < (${ts}, ${key.eventId})`,
+        ? sql`created_at >= ${ts} and (created_at, event_id) > (${ts}, ${key.eventId})`
+        : sql`created_at <= ${ts} and (created_at, event_id) < (${ts}, ${key.eventId})`,
     );
   }
   const where = sql.join(parts, sql` and `);

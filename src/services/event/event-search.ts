@@ -19,6 +19,7 @@ export interface FilterInput {
   to?: string | undefined;
   actor?: string[] | undefined;
   type?: string[] | undefined;
+  /** Already combined with the caller's scope, folder and audit-set filters (event-scope.ts). */
   item?: string[] | undefined;
 }
 

@@ -10,6 +10,13 @@ import type { EventDb, EventRow, EventTrx } from './event-tables.ts';
 import type { NormalizedEvent } from './normalize-event.ts';
 
 export interface EventStore {
+  /**
+   * Creates the monthly partitions these events need (and two months ahead), committed on its own,
+   * outside the caller's page transaction: a page that rolls back must not take a partition the
+   * store believes exists with it, and the DDL's lock on `event.events` is not held while the page
+   * commits. Call it before `store`; `store` still creates what is missing, without caching it.
+   */
+  prepare(events: NormalizedEvent[]): Promise<void>;
   /** Stores the events not seen before; returns those (in input order). */
   store(trx: EventTrx, orgId: string, events: NormalizedEvent[]): Promise<NormalizedEvent[]>;
   search(orgId: string, filter: EventFilter, page: SearchPage): Promise<EventRow[]>;
@@ -23,71 +30,91 @@ export interface EventStore {
   countsPerType(orgId: string, filter: EventFilter): Promise<{ type: string; count: number }[]>;
 }
 
-const monthKey = (d: Date) => `${d.getUTCFullYear()}-${d.getUTCMonth()}`;
+const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+const addMonths = (d: Date, n: number) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1));
+
+/** PostgreSQL's answers when two sessions create the same partition at once. */
+const isConcurrentCreate = (err: unknown) =>
+  ['42P07', '23505'].includes((err as { code?: string })?.code ?? '');
 
 export function createEventStore(db: EventDb): EventStore {
-  const ensured = new Set<string>();
+  /** Months (epoch ms of their first instant) whose partition is known to exist (committed). */
+  const ensured = new Set<number>();
 
-  async function ensurePartitions(trx: EventTrx, events: NormalizedEvent[]): Promise<void> {
-    let min: Date | undefined;
+  /**
+   * The months a page needs, and two months beyond its newest event, so live ingestion never waits
+   * for DDL at a month boundary. Distinct months, not the span between the oldest and the newest:
+   * one stray old date in a page must not mean hundreds of partitions (or the function's refusal of
+   * a span that large, which would stop ingestion on that page for good).
+   */
+  function monthsNeeded(events: NormalizedEvent[]): Date[] {
+    const months = new Map<number, Date>();
     let max: Date | undefined;
     for (const e of events) {
-      if (!min || e.createdAt < min) min = e.createdAt;
+      const m = monthStart(e.createdAt);
+      months.set(m.getTime(), m);
       if (!max || e.createdAt > max) max = e.createdAt;
     }
-    if (!min || !max) return;
-    if (ensured.has(monthKey(min)) && ensured.has(monthKey(max)) && monthKey(min) === monthKey(max)) return;
-    // Two months ahead, so live ingestion never waits for DDL at a month boundary.
-    const ahead = new Date(Date.UTC(max.getUTCFullYear(), max.getUTCMonth() + 2, 1));
-    await sql`select event.ensure_partitions(${min}, ${ahead})`.execute(trx);
-    for (
-      let d = new Date(Date.UTC(min.getUTCFullYear(), min.getUTCMonth(), 1));
-      d <= ahead;
-      d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
-    ) {
-      ensured.add(monthKey(d));
-    }
+    if (max) for (const n of [1, 2]) months.set(addMonths(max, n).getTime(), addMonths(max, n));
+    return [...months.values()].filter((m) => !ensured.has(m.getTime()));
+  }
+
+  async function createPartitions(executor: EventDb | EventTrx, months: Date[]): Promise<void> {
+    if (months.length === 0) return;
+    await sql`select sum(event.ensure_partitions(m, m)) from unnest(${months.map((m) => m.toISOString())}::timestamptz[]) as t(m)`.execute(
+      executor,
+    );
   }
 
   return {
+    async prepare(events) {
+      const months = monthsNeeded(events);
+      if (months.length === 0) return;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await createPartitions(db, months);
+          break;
+        } catch (err) {
+          // Another process created one of them first: it exists now, so one more pass settles it.
+          if (attempt > 0 || !isConcurrentCreate(err)) throw err;
+        }
+      }
+      for (const m of months) ensured.add(m.getTime());
+    },
+
     async store(trx, orgId, input) {
       const byId = new Map<string, NormalizedEvent>();
       for (const e of input) if (!byId.has(e.eventId)) byId.set(e.eventId, e);
       const events = [...byId.values()];
       if (events.length === 0) return [];
-      await ensurePartitions(trx, events);
-      const col = <T>(f: (e: NormalizedEvent) => T) => events.map(f);
-      const res = await sql<{ event_id: string }>`
-        with input as (
-          select * from unnest(
-            ${col((e) => e.eventId)}::text[], ${col((e) => e.createdAt.toISOString())}::timestamptz[],
-            ${col((e) => e.recordedAt?.toISOString() ?? null)}::timestamptz[], ${col((e) => e.type)}::text[],
-            ${col((e) => e.actorId)}::text[], ${col((e) => e.actorName)}::text[], ${col((e) => e.actorLogin)}::text[],
-            ${col((e) => e.itemId)}::text[], ${col((e) => e.itemType)}::text[], ${col((e) => e.itemName)}::text[],
-            ${col((e) => e.parentId)}::text[], ${col((e) => e.ownerId)}::text[], ${col((e) => e.ipAddress)}::text[],
-            ${col((e) => e.sessionId)}::text[],
-            ${col((e) => (e.additionalDetails === null ? null : JSON.stringify(e.additionalDetails)))}::jsonb[],
-            ${col((e) => e.raw)}::text[], ${col((e) => e.leafHash.toString('hex'))}::text[]
-          ) with ordinality as t(event_id, created_at, recorded_at, event_type, actor_id, actor_name, actor_login,
-                item_id, item_type, item_name, parent_id, owner_id, ip_address, session_id, additional_details, raw,
-                leaf_hash_hex, ord)
-        ),
-        fresh as (
-          insert into event.event_keys (org_id, event_id, created_at)
-          select ${orgId}::uuid, event_id, created_at from input order by ord
-          on conflict do nothing
-          returning event_id
-        )
-        insert into event.events (org_id, event_id, created_at, recorded_at, event_type, actor_id, actor_name, actor_login,
-          item_id, item_type, item_name, parent_id, owner_id, ip_address, session_id, additional_details, raw, leaf_hash)
-        select ${orgId}::uuid, i.event_id, i.created_at, i.recorded_at, i.event_type, i.actor_id, i.actor_name, i.actor_login,
-          i.item_id, i.item_type, i.item_name, i.parent_id, i.owner_id, i.ip_address, i.session_id, i.additional_details, i.raw,
-          decode(i.leaf_hash_hex, 'hex')
-        from input i join fresh f on f.event_id = i.event_id
-        order by i.ord
+      // Not cached: if this transaction rolls back, so does any partition it creates.
+      await createPartitions(trx, monthsNeeded(events));
+      // 1. The keys: only those not seen before come back (small arrays, one statement).
+      const keys = await sql<{ event_id: string }>`
+        insert into event.event_keys (org_id, event_id, created_at)
+        select ${orgId}::uuid, k.event_id, k.created_at
+        from unnest(${events.map((e) => e.eventId)}::text[], ${events.map((e) => e.createdAt.toISOString())}::timestamptz[])
+          as k(event_id, created_at)
+        on conflict do nothing
         returning event_id`.execute(trx);
-      const stored = new Set(res.rows.map((r) => r.event_id));
-      return events.filter((e) => stored.has(e.eventId));
+      if (keys.rows.length === 0) return [];
+      const stored = new Set(keys.rows.map((r) => r.event_id));
+      const fresh = events.filter((e) => stored.has(e.eventId));
+      // 2. Their rows, in input order (seq follows it), as one multi-row INSERT with plain parameters:
+      // cheaper than passing the raw JSON through array literals, which must be escaped and re-parsed.
+      const rows = fresh.map(
+        (e) =>
+          sql`(${orgId}, ${e.eventId}, ${e.createdAt}, ${e.recordedAt}, ${e.type}, ${e.actorId}, ${e.actorName},
+               ${e.actorLogin}, ${e.itemId}, ${e.itemType}, ${e.itemName}, ${e.parentId}, ${e.ownerId}, ${e.ipAddress},
+               ${e.sessionId}, ${e.additionalDetails === null ? null : JSON.stringify(e.additionalDetails)}, ${e.raw},
+               ${e.leafHash})`,
+      );
+      await sql`
+        insert into event.events (org_id, event_id, created_at, recorded_at, event_type, actor_id, actor_name,
+          actor_login, item_id, item_type, item_name, parent_id, owner_id, ip_address, session_id, additional_details,
+          raw, leaf_hash)
+        values ${sql.join(rows)}`.execute(trx);
+      return fresh;
     },
 
     async search(orgId, filter, page) {

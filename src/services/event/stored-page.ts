@@ -16,6 +16,13 @@ export class LeaseLostError extends Error {
   }
 }
 
+/**
+ * Renews the lease inside the page's transaction, or throws if another replica has taken it since
+ * this one acquired it. Ownership is the fence, not expiry: a replica that took over has its own id
+ * in the row (and a released lease has no row), so a lease still naming us means nobody else moved
+ * the cursor meanwhile — even if it lapsed while we waited for Box (a Retry-After longer than the
+ * TTL), in which case committing is still safe and the fetched page is not wasted.
+ */
 export async function assertLease(
   trx: EventTrx,
   name: string,
@@ -24,9 +31,7 @@ export async function assertLease(
   now: Date,
 ): Promise<void> {
   const res = await sql`update event.leases set expires_at = ${new Date(now.getTime() + ttlMs)}
-                        where name = ${name} and owner = ${owner} and expires_at >= ${now} returning name`.execute(
-    trx,
-  );
+                        where name = ${name} and owner = ${owner} returning name`.execute(trx);
   if (res.rows.length === 0) throw new LeaseLostError(name);
 }
 

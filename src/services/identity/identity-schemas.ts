@@ -29,7 +29,8 @@ export const sessionResponse = z.object({
   user: userSchema,
 });
 
-export const refreshBody = z.object({ refreshToken: z.string().min(10).max(200).optional() }).optional();
+// Browsers refresh and log out with the cookie alone: no body at all (Fastify hands the schema null).
+export const refreshBody = z.object({ refreshToken: z.string().min(10).max(200).optional() }).nullish();
 
 export const resetRequestBody = z.object({ email: emailSchema });
 export const resetBody = z.object({

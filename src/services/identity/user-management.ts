@@ -283,6 +283,8 @@ export function createUserManagement(d: IdentityDeps, sessions: Sessions, passwo
     async beginTotp(actor: UserPrincipal, issuer: string): Promise<{ secret: string; otpauthUrl: string }> {
       const user = await target(d.db, actor, actor.userId);
       if (user.kind === 'box') throw badRequest('NOT_AN_EXTERNAL_AUDITOR');
+      // Re-enrolling would switch the second factor off without a code: turning it off takes one.
+      if (user.totp_enabled) throw conflict('TOTP_ALREADY_ENABLED');
       const secret = newTotpSecret();
       await d.db
         .updateTable('identity.users')
