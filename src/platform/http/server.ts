@@ -152,6 +152,9 @@ export async function createHttpServer(o: HttpServerOptions): Promise<App> {
         connectSrc: ["'self'"],
         frameAncestors: ["'self'", 'https://*.box.com', 'https://app.box.com'],
         formAction: ["'self'"],
+        // Plain-http installations (the demo on a LAN address) must still load their assets;
+        // HTTPS deployments rely on HSTS, which helmet sets.
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginEmbedderPolicy: false,

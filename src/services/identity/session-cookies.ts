@@ -34,7 +34,14 @@ export function setSessionCookies(
     path: '/api/v1/auth',
     maxAge: Math.round(o.refreshTtlMs / 1000),
   });
-  reply.setCookie(CSRF_COOKIE, csrf, { httpOnly: false, sameSite: 'strict', secure: o.secure, path: '/' });
+  // Lives as long as the refresh token, so after a browser restart the app knows a session can be renewed.
+  reply.setCookie(CSRF_COOKIE, csrf, {
+    httpOnly: false,
+    sameSite: 'strict',
+    secure: o.secure,
+    path: '/',
+    maxAge: Math.round(o.refreshTtlMs / 1000),
+  });
   return csrf;
 }
 
