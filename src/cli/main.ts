@@ -6,6 +6,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerDb } from './commands/db.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerKeys } from './commands/keys.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerOps } from './commands/ops.ts';
 import { registerServe } from './commands/serve.ts';
@@ -17,6 +18,7 @@ const program = new Command('auditor')
 
 registerServe(program);
 registerMigrate(program);
+registerKeys(program);
 registerAdmin(program);
 registerEvents(program);
 registerDb(program);
