@@ -850,10 +850,11 @@ const ROWS: Record<string, Row> = {
             url: '/api/v1/me/totp/confirm',
             body: { code: currentTotp(secret, now()) },
           });
+          // The next step's code: the confirming one was used and cannot be used again.
           const res = await as(actor, {
             method: 'DELETE',
             url: '/api/v1/me/totp',
-            body: { code: currentTotp(secret, now()) },
+            body: { code: currentTotp(secret, new Date(now().getTime() + 30_000)) },
           });
           assert.equal(res.statusCode, 204, res.body);
           assert.equal((await as(actor, { method: 'GET', url: '/api/v1/me' })).json().totpEnabled, false);

@@ -12,6 +12,10 @@ export const nameSchema = z
   .max(64)
   .regex(/^[\p{L}\p{M}\p{N} .,'’\-・ー()&]+$/u, "letters, digits, spaces and . , ' - ・ ー ( ) & only");
 export const passwordSchema = z.string().min(1).max(1024);
+/** A password being set: the policy (12–128 characters) answers PASSWORD_TOO_WEAK, so the schema only documents it. */
+export const newPasswordSchema = passwordSchema.describe(
+  '12 to 128 characters; shorter or longer answers 400 PASSWORD_TOO_WEAK',
+);
 export const languageSchema = z.enum(['en', 'ja']);
 export const scopeSchema = z.enum(SCOPES);
 
@@ -36,11 +40,11 @@ export const resetRequestBody = z.object({ email: emailSchema });
 export const resetBody = z.object({
   email: emailSchema,
   code: z.string().trim().min(4).max(32),
-  newPassword: passwordSchema,
+  newPassword: newPasswordSchema,
 });
 export const acceptInvitationBody = z.object({
   token: z.string().min(20).max(200),
-  password: passwordSchema,
+  password: newPasswordSchema,
 });
 
 export const createUserBody = z
@@ -48,7 +52,7 @@ export const createUserBody = z
     email: emailSchema,
     name: nameSchema,
     auditorFirm: z.string().trim().min(1).max(64).nullable().optional(),
-    password: passwordSchema.optional(),
+    password: newPasswordSchema.optional(),
     invite: z.boolean().optional(),
     language: languageSchema.optional(),
   })

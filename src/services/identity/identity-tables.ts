@@ -24,6 +24,7 @@ export interface UserRow {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled: boolean;
+  totp_last_step: number | null;
   language: 'en' | 'ja';
   disabled_at: Date | null;
   deleted_at: Date | null;

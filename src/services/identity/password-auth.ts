@@ -70,7 +70,13 @@ export function createPasswordAuth(d: IdentityDeps, sessions: Sessions) {
       if (user.disabled_at) throw forbidden('ACCOUNT_DISABLED');
       if (user.totp_enabled && user.totp_secret) {
         if (!input.totp) throw unauthorized('TOTP_REQUIRED');
-        if (!checkTotp(d.encryptor.decrypt(user.totp_secret, user.id), input.totp, now)) {
+        const step = checkTotp(
+          d.encryptor.decrypt(user.totp_secret, user.id),
+          input.totp,
+          now,
+          user.totp_last_step,
+        );
+        if (step === null || !(await d.users.acceptTotpStep(d.db, user.id, step))) {
           await d.throttle.recordFailure(keys, now);
           throw unauthorized('TOTP_INVALID');
         }

@@ -9,10 +9,25 @@ export function totpUri(secret: string, account: string, issuer: string): string
   return new TOTP({ issuer, label: account, secret: Secret.fromBase32(secret) }).toString();
 }
 
-export function checkTotp(secret: string, code: string, now: Date): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+/**
+ * The time step the code belongs to, or null when it is wrong. Callers accept a code only if its
+ * step is newer than the last one accepted for the user, so an observed code cannot be replayed.
+ */
+export function totpStep(secret: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   const totp = new TOTP({ secret: Secret.fromBase32(secret) });
-  return totp.validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+  const delta = totp.validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 30_000) + delta;
+}
+
+export function checkTotp(
+  secret: string,
+  code: string,
+  now: Date,
+  lastStep: number | null = null,
+): number | null {
+  const step = totpStep(secret, code, now);
+  return step !== null && (lastStep === null || step > lastStep) ? step : null;
 }
 
 export function currentTotp(secret: string, now: Date): string {

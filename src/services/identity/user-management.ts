@@ -300,12 +300,11 @@ export function createUserManagement(d: IdentityDeps, sessions: Sessions, passwo
 
     async confirmTotp(actor: UserPrincipal, code: string, enable: boolean): Promise<void> {
       const user = await target(d.db, actor, actor.userId);
-      if (
-        !user.totp_secret ||
-        !checkTotp(d.encryptor.decrypt(user.totp_secret, user.id), code, d.clock.now())
-      ) {
+      const step = user.totp_secret
+        ? checkTotp(d.encryptor.decrypt(user.totp_secret, user.id), code, d.clock.now(), user.totp_last_step)
+        : null;
+      if (step === null || !(await d.users.acceptTotpStep(d.db, user.id, step)))
         throw badRequest('TOTP_INVALID');
-      }
       await d.database.transaction(async (trx) => {
         await trx
           .updateTable('identity.users')

@@ -20,6 +20,20 @@ export interface NewUser {
 
 export function createUsersRepository() {
   return {
+    /**
+     * Accepts an authenticator code's time step once: true only if it is newer than the last one
+     * accepted (a conditional update, so two concurrent uses of one code cannot both pass).
+     */
+    async acceptTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
+      const row = await db
+        .updateTable('identity.users')
+        .set({ totp_last_step: step })
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
     async createOrganization(
       db: Db,
       name: string,
@@ -57,6 +71,7 @@ export function createUsersRepository() {
         password_hash: u.passwordHash ?? null,
         totp_secret: null,
         totp_enabled: false,
+        totp_last_step: null,
         language: u.language ?? 'en',
         disabled_at: null,
         deleted_at: null,
