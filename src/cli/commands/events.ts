@@ -68,7 +68,7 @@ export function registerEvents(program: Command): void {
     )
     .requiredOption('--org <id>', 'organisation id (UUID)')
     .requiredOption('--from <iso>', 'start, ISO 8601 with offset (e.g. 2025-01-01T00:00:00+09:00) or a date')
-    .requiredOption('--to <iso>', 'end (exclusive of later events), same format')
+    .requiredOption('--to <iso>', 'end of the period, same format')
     .option('--json', 'print the final progress as JSON')
     .action(async (opts: { org: string; from: string; to: string; json?: boolean }) => {
       const parsed = backfillArgsSchema.safeParse({ orgId: opts.org, from: opts.from, to: opts.to });

@@ -15,19 +15,26 @@ import {
 } from './backfill.ts';
 import type { EventClient } from './event-client.ts';
 import type { EventDeps } from './event-deps.ts';
+import { createEventFacts } from './event-facts.ts';
+import { createEventReconciler, type EventReconciler } from './event-reconciler.ts';
 import { registerEventRoutes } from './event-routes.ts';
 import { createEventSearch } from './event-search.ts';
 import { createEventStore } from './event-store.ts';
 import type { EventTables } from './event-tables.ts';
 import { createIngester, type Ingester } from './ingester.ts';
+import { registerEventInternalRoutes } from './internal-routes.ts';
 import { eventMigrations } from './migrations/index.ts';
 import { registerWebhookRoutes } from './webhook-routes.ts';
+
+const RECONCILE_BATCH = 500;
 
 export interface EventService {
   module: ServiceModule;
   client: EventClient;
   ingester: Ingester;
   backfills: Backfills;
+  /** Reconciliation of stored events with the ledger (incremental job, full audit). */
+  reconciler: EventReconciler;
   /**
    * Starts (or finds the unfinished) back-fill of the range and runs it in the background of this
    * process, unless it already runs here; returns its progress at once (the admin socket's command).
@@ -73,16 +80,34 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
     ctx.log,
   );
 
+  const facts = createEventFacts({ db: database.db, store, search, clients: ctx.clients });
   const client: EventClient = {
     async leafTexts(orgId, eventIds) {
       return (await store.leafTexts(orgId, eventIds)).map((r) => ({ eventId: r.event_id, text: r.raw }));
     },
+    ...facts,
   };
+  const reconciler = createEventReconciler({
+    db: database.db,
+    verification: () => ctx.clients.verification(),
+    log: ctx.log,
+    batch: RECONCILE_BATCH,
+  });
+  const reconcileJob = createIntervalJob(
+    'event-reconciliation',
+    30_000,
+    async () => {
+      // Straight on while a full batch found its leaves; otherwise the ledger is behind: wait.
+      const pass = await reconciler.tick();
+      return pass.reconciled > 0 && pass.looked >= RECONCILE_BATCH;
+    },
+    ctx.log,
+  );
 
   const module = assembleModule(ctx, {
     name: 'event',
     migrations: eventMigrations,
-    jobs: ingestEnabled ? [ingestJob, backfillJob] : [],
+    jobs: ingestEnabled ? [ingestJob, backfillJob, reconcileJob] : [reconcileJob],
     registerRoutes(app) {
       registerEventRoutes(app, {
         search,
@@ -90,6 +115,7 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
         searchRateLimit: ctx.config.AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE,
         clients: ctx.clients,
       });
+      registerEventInternalRoutes(app, facts);
       registerWebhookRoutes(app, {
         keys: () => ctx.box.settings.webhookKeys ?? {},
         clock: ctx.clock,
@@ -133,5 +159,5 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
     return toProgress(row);
   }
 
-  return { module, client, ingester, backfills, backfillInBackground, deps };
+  return { module, client, ingester, backfills, reconciler, backfillInBackground, deps };
 }

@@ -1,13 +1,13 @@
 /** The event API (`/api/v1/events`, `/api/v1/items/:id/events`) and Box's webhook receiver. */
+
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { notFound } from '../../platform/errors.ts';
 import { userOf } from '../../platform/http/authenticate.ts';
 import { SERVICE_ONLY, SIGNED_IN } from '../../platform/http/route-config.ts';
-import { notFound } from '../../platform/errors.ts';
-import type { ServiceClients } from '../../platform/service-module.ts';
-import type { FastifyRequest } from 'fastify';
-import { itemRestriction } from './event-scope.ts';
 import type { App } from '../../platform/http/server.ts';
 import { pageSchema } from '../../platform/pagination.ts';
+import type { ServiceClients } from '../../platform/service-module.ts';
 import { csvExport, jsonExport } from './event-export.ts';
 import {
   boxIdSchema,
@@ -17,6 +17,7 @@ import {
   statsQuerySchema,
   statsSchema,
 } from './event-schemas.ts';
+import { itemRestriction } from './event-scope.ts';
 import type { EventSearch } from './event-search.ts';
 import type { EventStore } from './event-store.ts';
 
@@ -26,15 +27,19 @@ const ITEM_HISTORY_FROM = new Date('2000-01-01T00:00:00Z');
 
 export function registerEventRoutes(
   app: App,
-  d: { search: EventSearch; store: EventStore; searchRateLimit: number; clients: Pick<ServiceClients, 'audit' | 'file'> },
+  d: {
+    search: EventSearch;
+    store: EventStore;
+    searchRateLimit: number;
+    clients: Pick<ServiceClients, 'audit' | 'file'>;
+  },
 ): void {
   const limited = { rateLimit: { max: d.searchRateLimit, timeWindow: 60_000 } };
 
   /** The caller's organisation and the items they may see, folded into the query's item filter. */
-  async function scoped<Q extends { item?: string[] | undefined; folder?: string | undefined; auditSet?: string | undefined }>(
-    request: FastifyRequest,
-    q: Q,
-  ) {
+  async function scoped<
+    Q extends { item?: string[] | undefined; folder?: string | undefined; auditSet?: string | undefined },
+  >(request: FastifyRequest, q: Q) {
     const user = userOf(request);
     const item = await itemRestriction(d.clients, user, q);
     return { user, q: { ...q, item } };
@@ -133,12 +138,10 @@ export function registerEventRoutes(
       },
     },
     async (request) => {
-      const user = userOf(request);
-      const filter = await d.search.filter(
-        user.orgId,
-        { ...request.query, item: [request.params.id] },
-        ITEM_HISTORY_FROM,
-      );
+      // Scoped like every search (F3.5): an item outside the caller's audit sets has no history for them.
+      const { user, q } = await scoped(request, { item: [request.params.id] });
+      if (q.item?.length === 0) throw notFound();
+      const filter = await d.search.filter(user.orgId, { ...request.query, item: q.item }, ITEM_HISTORY_FROM);
       return d.search.search(user.orgId, filter, request.query);
     },
   );

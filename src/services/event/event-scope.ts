@@ -5,8 +5,9 @@
  * service resolves it to the known item ids, and the search runs on those ids. The folder filter
  * (with descendants) and the audit-set filter narrow the same way.
  */
-import type { Requester } from '../audit/audit-client.ts';
+
 import type { ServiceClients } from '../../platform/service-module.ts';
+import type { Requester } from '../audit/audit-client.ts';
 
 /** `undefined`: no restriction; an array (possibly empty): only these item ids. */
 export type ItemRestriction = string[] | undefined;
@@ -24,7 +25,10 @@ export async function itemRestriction(
   q: { folder?: string | undefined; auditSet?: string | undefined; item?: string[] | undefined },
 ): Promise<ItemRestriction> {
   const scope = await clients.audit().searchScope(user, q.auditSet ? { setId: q.auditSet } : undefined);
-  let allowed: ItemRestriction = scope.all ? undefined : await clients.file().allowedItemIds(user.orgId, scope.tops);
-  if (q.folder) allowed = intersect(allowed, [q.folder, ...(await clients.file().descendants(user.orgId, q.folder))]);
+  let allowed: ItemRestriction = scope.all
+    ? undefined
+    : await clients.file().allowedItemIds(user.orgId, scope.tops);
+  if (q.folder)
+    allowed = intersect(allowed, [q.folder, ...(await clients.file().descendants(user.orgId, q.folder))]);
   return intersect(allowed, q.item);
 }

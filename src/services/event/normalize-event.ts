@@ -49,8 +49,15 @@ function date(v: JsonValue | undefined): Date | null {
 
 /** Plain JSON for a jsonb column (big integers become strings so nothing is rounded). */
 function plain(v: JsonValue | undefined): JsonValue | null {
-  if (v === undefined) return null;
-  return JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof LosslessNumber ? x.text : x))) as JsonValue;
+  if (v === undefined || v === null) return null;
+  if (v instanceof LosslessNumber) return v.text;
+  if (Array.isArray(v)) return v.map((x) => plain(x));
+  if (typeof v === 'object') {
+    const out: { [k: string]: JsonValue } = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = plain(x);
+    return out;
+  }
+  return v;
 }
 
 export class MalformedEventError extends Error {}
