@@ -59,5 +59,5 @@ export function markerPage<T>(items: T[], marker: unknown, limit: number): { ent
   };
 }
 
-export const useMarker = (q: Record<string, unknown>): boolean =>
+export const wantsMarkerPaging = (q: Record<string, unknown>): boolean =>
   q.usemarker === 'true' || q.usemarker === '1';

@@ -5,7 +5,7 @@ import { BoxHttpError, badParam, forbidden, notFound } from './errors.ts';
 import { parseFields } from './fields.ts';
 import { moveItem, renameItem, restoreItem, trashItem } from './ops-files.ts';
 import { createFolder } from './ops-folders.ts';
-import { markerPage, offsetPage, parseLimit, parseOffset, useMarker } from './paging.ts';
+import { markerPage, offsetPage, parseLimit, parseOffset, wantsMarkerPaging } from './paging.ts';
 import {
   body,
   checkIfMatch,
@@ -70,7 +70,7 @@ function listing(store: BoxStore, user: UserRec, folderId: string, q: Query, def
     { by: 'type', direction: 'ASC' },
     { by: sort, direction },
   ];
-  const page = useMarker(q)
+  const page = wantsMarkerPaging(q)
     ? markerPage(items, q.marker, limit)
     : offsetPage(items, parseOffset(q.offset), limit, order);
   const fields = parseFields(q.fields);

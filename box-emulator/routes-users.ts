@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { authOf, type Deps, isPrivileged } from './context.ts';
 import { badParam, forbidden, notFound } from './errors.ts';
 import { parseFields } from './fields.ts';
-import { markerPage, offsetPage, parseLimit, parseOffset, useMarker } from './paging.ts';
+import { markerPage, offsetPage, parseLimit, parseOffset, wantsMarkerPaging } from './paging.ts';
 import { userFull } from './serialize-user.ts';
 
 type Query = Record<string, string | undefined>;
@@ -30,7 +30,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
       .sort((a, b) => a.login.localeCompare(b.login));
     const fields = parseFields(q.fields);
     const limit = parseLimit(q.limit, 100, 1000);
-    const page = useMarker(q)
+    const page = wantsMarkerPaging(q)
       ? markerPage(users, q.marker, limit)
       : offsetPage(users, parseOffset(q.offset), limit);
     return { ...page.meta, entries: page.entries.map((u) => userFull(store, u, fields)) };

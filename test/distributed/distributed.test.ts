@@ -19,6 +19,7 @@ import { PROCESS_NAMES, SERVICES, type ServiceName } from '../../src/platform/se
 import { type RunningGateway, startGateway } from '../../src/runtime/gateway.ts';
 import { type RunningService, startServiceProcess } from '../../src/runtime/service-process.ts';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { contractProblems } from '../support/metrics-contract.ts';
 import { freePort } from '../support/pg-cluster.ts';
 import { TEST_PASSWORD, testEnv } from '../support/test-app.ts';
 
@@ -167,6 +168,16 @@ describe('distributed mode', () => {
       'the gateway is ready once its route table is loaded',
     );
     assert.match(await (await viaGateway('/metrics')).text(), /http_requests_total\{service="gateway"/);
+  });
+
+  test('each service process and the gateway export the metrics the telemetry contract lists for them', async () => {
+    for (const s of SERVICES) {
+      await fetch(`${services[s].url}/health/ready`);
+      const text = await (await fetch(`${services[s].url}/metrics`)).text();
+      assert.deepEqual(contractProblems(text, PROCESS_NAMES[s]), [], PROCESS_NAMES[s]);
+    }
+    await viaGateway('/health/ready');
+    assert.deepEqual(contractProblems(await (await viaGateway('/metrics')).text(), 'gateway'), [], 'gateway');
   });
 
   test('a request through the gateway reaches identity over HTTP, and its trace id is in both processes’ logs', async () => {

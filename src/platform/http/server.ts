@@ -22,7 +22,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { tooManyRequests } from '../errors.ts';
+import { badRequest, tooManyRequests } from '../errors.ts';
 import type { Logger } from '../logging.ts';
 import type { Metrics } from '../metrics.ts';
 import { extractContext, tracer } from '../tracing.ts';
@@ -74,6 +74,17 @@ export async function createHttpServer(o: HttpServerOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(handleNotFound);
+
+  // PostgreSQL text cannot hold U+0000 and no input of ours has a use for it: a NUL anywhere in the
+  // parameters, query or body is invalid input (400), not a database failure (500) — product.md §5.
+  app.addHook('preHandler', async (request) => {
+    const path =
+      nulAt(request.params, 'params') ?? nulAt(request.query, 'querystring') ?? nulAt(request.body, 'body');
+    if (path)
+      throw badRequest('VALIDATION_FAILED', {
+        details: { issues: [{ path, message: 'must not contain NUL characters' }] },
+      });
+  });
 
   app.addHook('onRoute', (route) => {
     // API, internal and ops routes must say who may call them. Everything else (the API docs UI,
@@ -195,4 +206,21 @@ export function sendError(
   code: Parameters<typeof errorBody>[1],
 ) {
   return reply.status(status).send(errorBody(request, code));
+}
+
+/**
+ * The path of the first string holding U+0000 in parsed input. Only parsed JSON (plain objects and
+ * arrays) is walked: raw bodies — buffers, and the gateway's pass-through streams, whose object
+ * graph reaches the socket and server — are not input we interpret.
+ */
+function nulAt(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const found = nulAt(v, `${path}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }

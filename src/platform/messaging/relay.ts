@@ -147,7 +147,7 @@ export function createRelay(o: RelayOptions): Relay {
     for (const target of targets) {
       const res = await sql<{ n: number; oldest: Date | null }>`
         select count(*) as n, min(o.created_at) as oldest from ${outbox} o
-        where o.seq > (select delivered_seq from ${progress} where subscriber = ${target.subscription.subscriber})
+        where o.seq > coalesce((select delivered_seq from ${progress} where subscriber = ${target.subscription.subscriber}), 0)
           and o.topic in (${sql.join(target.topics)})`.execute(db);
       pending += Number(res.rows[0]?.n ?? 0);
       const t = res.rows[0]?.oldest;
