@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, one after the other (never in parallel: they would measure each
  * other), each writing bench/results/<name>.json; prints their Markdown tables. Not part of `npm test`.
  *
- *   node --import tsx bench/run.ts [--size smoke|default|large] [--only ingest,search]
+ *   node --import tsx bench/run.ts [--size smoke|default|large] [--only ingest,search,verify,proofs]
  *
  * `default` finishes in minutes; `large` (10 M events for search) is opt-in and checks free disk.
  */
@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { runIngestBench } from './ingest/ingest.ts';
 import { runSearchBench } from './search/search.ts';
 import { machine, ROOT, type Size, sizeArg, writeResults } from './support.ts';
+import { runProofBench } from './verify/proofs.ts';
+import { runVerifyBench } from './verify/verify.ts';
 
 interface Bench {
   name: string;
@@ -39,6 +41,8 @@ function script(name: string, title: string, file: string, args: Record<Size, st
 const BENCHES: Bench[] = [
   { name: 'ingest', title: 'Ingest (P1)', run: (size) => runIngestBench(size, []) },
   { name: 'search', title: 'Search (P3)', run: (size) => runSearchBench(size, []) },
+  { name: 'verify', title: 'Verify a file and a set (P4, P5)', run: (size) => runVerifyBench(size, []) },
+  { name: 'proofs', title: 'Proofs at 10 M leaves (P6)', run: (size) => runProofBench(size, []) },
   ...(existsSync(join(ROOT, 'bench', 'ledger-append.ts'))
     ? [
         script('ledger-append', 'Ledger append (P1, ledger share)', 'bench/ledger-append.ts', {

@@ -301,7 +301,7 @@ export async function runVerifyBench(size: Size, argv = process.argv) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const size = sizeArg();
   const { result, markdown } = await runVerifyBench(size);
-  const path = writeResults(`verify-${size}`, result);
+  const path = writeResults('verify', result);
   const m = machine();
   console.log(`verify, size ${size}: ${m.cpus} × ${m.cpuModel}, load ${m.loadAverage1m}\n`);
   console.log(markdown);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, renderConfigDocs } from '../platform/config.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerBackup } from './commands/backup.ts';
+import { registerBoxEmulator } from './commands/box-emulator.ts';
 import { registerDb } from './commands/db.ts';
 import { registerDeploy } from './commands/deploy.ts';
 import { registerEvents } from './commands/events.ts';
@@ -10,7 +11,10 @@ import { registerKeys } from './commands/keys.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerOps } from './commands/ops.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerVerifyBundle } from './commands/verify-bundle.ts';
+import { registerVerifyFiles } from './commands/verify-files.ts';
 import { registerVerifyLog } from './commands/verify-log.ts';
+import { registerVerifyReconcile } from './commands/verify-reconcile.ts';
 
 const program = new Command('auditor')
   .description('Auditor for Box: a tamper-evident audit trail for Box')
@@ -19,6 +23,7 @@ const program = new Command('auditor')
 registerServe(program);
 registerMigrate(program);
 registerKeys(program);
+registerBoxEmulator(program);
 registerAdmin(program);
 registerEvents(program);
 registerDb(program);
@@ -26,6 +31,9 @@ registerBackup(program);
 registerOps(program);
 registerDeploy(program);
 registerVerifyLog(program);
+registerVerifyFiles(program);
+registerVerifyReconcile(program);
+registerVerifyBundle(program);
 program
   .command('config')
   .description('configuration reference')

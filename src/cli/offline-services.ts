@@ -4,6 +4,7 @@
  * runs the command and closes everything.
  */
 import { resolve } from 'node:path';
+import pino from 'pino';
 import { MIGRATION_SETS } from '../migration-sets.ts';
 import type { Config } from '../platform/config.ts';
 import type { Platform } from '../platform/service-module.ts';
@@ -23,6 +24,8 @@ export async function withOfflineServices<T>(
     config: { ...config, LOG_LEVEL: 'warn' },
     components: [...SERVICES],
     processName: 'cli',
+    // Logs go to stderr: stdout is the command's output (tables, --json documents).
+    logDestination: pino.destination({ dest: 2, sync: true }),
   });
   const db = await openProcessDatabase({
     config,

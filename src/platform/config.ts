@@ -349,6 +349,12 @@ export const CONFIG_VARIABLES = {
     default: '8',
     min: 1,
   }),
+  AUDITOR_VERIFY_EVENT_DELAY: v(
+    'Ledger',
+    'duration',
+    'How late Box may record an event after it happened. Verification treats events as ingested up to the last caught-up poll minus this (the ingestion watermark): a change newer than that is PENDING, never TAMPERED.',
+    { default: '60s' },
+  ),
   // Operations (operations.md §6-§8; docs/operations.md)
   AUDITOR_DB_STATS_INTERVAL: v(
     'Operations',

@@ -20,6 +20,10 @@ import type { Platform } from '../platform/service-module.ts';
 import { SERVICES, type ServiceName } from '../platform/service-names.ts';
 import { shutdownTracing } from '../platform/tracing.ts';
 import { eventAdminCommands } from '../services/event/backfill-admin.ts';
+import {
+  reconcileAdminCommands,
+  verificationAdminCommands,
+} from '../services/verification/verification-admin.ts';
 import { type BoxOverrides, createProcessBox } from './box-settings.ts';
 import { inProcessClients } from './clients.ts';
 import { openProcessDatabase } from './database-setup.ts';
@@ -144,6 +148,12 @@ export async function startAllInOne(o: AllInOneOptions): Promise<RunningAllInOne
     'ledger.audit': (args) => services.verification!.ledger.auditor.run(args.orgId as string | undefined),
     ...identity.ops.adminCommands,
     ...(services.event ? eventAdminCommands(services.event) : {}),
+    ...verificationAdminCommands(
+      services.verification!.verification,
+      platform.clients,
+      config.AUDITOR_VERIFY_CONCURRENCY,
+    ),
+    ...(services.event ? reconcileAdminCommands(services.event, services.file) : {}),
     'maintenance.get': async () => ({ enabled: basics.maintenance.enabled() }),
     'maintenance.set': async (args) => {
       basics.maintenance.set(Boolean(args.enabled));

@@ -3,7 +3,8 @@
  * (their names carry content hashes) and index.html for every other GET that is not an API, ops or
  * docs path, so client-side routes survive a reload.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { errorBody } from '../platform/http/error-handler.ts';
@@ -27,8 +28,12 @@ export async function registerWebUi(app: App, dist = WEB_DIST): Promise<boolean>
   });
   for (const entry of readdirSync(dist, { withFileTypes: true })) {
     if (!entry.isFile() || entry.name === 'index.html') continue;
+    const csp = entry.name.endsWith('.html')
+      ? standalonePagePolicy(readFileSync(join(dist, entry.name), 'utf8'))
+      : null;
     app.get(`/${entry.name}`, route, (_request, reply) => {
       reply.header('cache-control', 'no-cache');
+      if (csp) reply.header('content-security-policy', csp);
       return reply.sendFile(entry.name);
     });
   }
@@ -42,4 +47,27 @@ export async function registerWebUi(app: App, dist = WEB_DIST): Promise<boolean>
     return reply.status(404).send(errorBody(request, 'ROUTE_NOT_FOUND'));
   });
   return true;
+}
+
+/**
+ * A standalone page (e.g. verify-bundle.html, the offline evidence verifier) carries its script
+ * inline so it stays one file: it may run exactly those scripts (by hash) and reach nothing at all.
+ */
+export function standalonePagePolicy(html: string): string {
+  const hashes: string[] = [];
+  for (const m of html.matchAll(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g)) {
+    const attributes = m[1] ?? '';
+    if (/\ssrc=/.test(attributes) || /type="application\/json"/.test(attributes)) continue;
+    hashes.push(`'sha256-${createHash('sha256').update(m[2]!, 'utf8').digest('base64')}'`);
+  }
+  return [
+    "default-src 'none'",
+    `script-src ${hashes.length > 0 ? hashes.join(' ') : "'none'"}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }

@@ -163,7 +163,7 @@ describe('ledger intake from messages', () => {
       ['ev-3', canonicalizeText('{"type":"ITEM_DOWNLOAD","event_id":"ev-3"}')],
     ]);
     const asked: string[][] = [];
-    const events: EventClient = {
+    const events: Pick<EventClient, 'leafTexts'> = {
       async leafTexts(org, ids) {
         assert.equal(org, orgId);
         asked.push(ids);

@@ -53,7 +53,12 @@ function selectionToRules(root: Node, checked: Set<string>): AllowRule[] {
   const walk = (n: Node, parentChecked: boolean) => {
     const isChecked = checked.has(n.id);
     if (isChecked !== parentChecked) {
-      rules.push({ itemId: n.id, itemType: n.type, effect: isChecked ? 'include' : 'exclude', scope: n.type === 'folder' ? 'subtree' : 'item' });
+      rules.push({
+        itemId: n.id,
+        itemType: n.type,
+        effect: isChecked ? 'include' : 'exclude',
+        scope: n.type === 'folder' ? 'subtree' : 'item',
+      });
     }
     for (const c of n.children) walk(c, isChecked);
   };
@@ -78,17 +83,28 @@ test('allow-list rules decide exactly like the tri-state selection they were mad
       else checked.delete(n.id);
       for (const c of n.children) click(c, on);
     };
-    for (let i = 0; i < 1 + Math.floor(random() * 6); i++) click(nodes[Math.floor(random() * nodes.length)]!, random() < 0.6);
+    for (let i = 0; i < 1 + Math.floor(random() * 6); i++)
+      click(nodes[Math.floor(random() * nodes.length)]!, random() < 0.6);
     // Selecting nothing adds nothing (and a folder sent without rules means all of it, by API contract).
     if (checked.size === 0) click(nodes[nodes.length - 1]!, true);
     const rules = selectionToRules(root, checked);
-    const rulePaths = Object.fromEntries(rules.map((r) => [r.itemId, ancestors(nodes.find((n) => n.id === r.itemId)!)]));
+    const rulePaths = Object.fromEntries(
+      rules.map((r) => [r.itemId, ancestors(nodes.find((n) => n.id === r.itemId)!)]),
+    );
     const top: TopItem = { itemId: root.id, itemType: 'folder', rules, rulePaths };
     for (const n of nodes) {
-      assert.equal(isAllowed(top, n.id, ancestors(n)), bruteForceAllowed(n, checked), `round ${round}, node ${n.id}`);
+      assert.equal(
+        isAllowed(top, n.id, ancestors(n)),
+        bruteForceAllowed(n, checked),
+        `round ${round}, node ${n.id}`,
+      );
       if (n.type === 'folder') {
         const anyBelow = (m: Node): boolean => checked.has(m.id) || m.children.some(anyBelow);
-        assert.equal(isFolderVisible(top, n.id, ancestors(n)), anyBelow(n), `visibility, round ${round}, folder ${n.id}`);
+        assert.equal(
+          isFolderVisible(top, n.id, ancestors(n)),
+          anyBelow(n),
+          `visibility, round ${round}, folder ${n.id}`,
+        );
       }
     }
   }

@@ -374,6 +374,9 @@ export function createItemsService(d: AuditDeps, sets: SetsService) {
     ) {
       if (input.add.some((s) => input.remove.includes(s)))
         throw badRequest('VALIDATION_FAILED', { details: { reason: 'a set is both added and removed' } });
+      // Authorise every set before asking Box about the item: a caller who may not edit these sets
+      // learns nothing about the item (nor whether their organisation has Box at all).
+      for (const setId of [...input.add, ...input.remove]) await authorizeSet(db, user, setId, 'editItems');
       const resolved = input.add.length > 0 ? await resolve(user, itemId, input.type, []) : undefined;
       await d.database.transaction(async (trx) => {
         for (const setId of input.add) {

@@ -34,7 +34,17 @@ export function registerEventRoutes(
     clients: Pick<ServiceClients, 'audit' | 'file'>;
   },
 ): void {
-  const limited = { rateLimit: { max: d.searchRateLimit, timeWindow: 60_000 } };
+  // Per user, as configured (AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE): counted once the caller is known,
+  // not per address (behind the gateway every user would share one address, and one allowance).
+  const limited = {
+    rateLimit: {
+      max: d.searchRateLimit,
+      timeWindow: 60_000,
+      hook: 'preHandler' as const,
+      keyGenerator: (request: FastifyRequest) =>
+        request.principal?.kind === 'user' ? `user:${request.principal.userId}` : request.ip,
+    },
+  };
 
   /** The caller's organisation and the items they may see, folded into the query's item filter. */
   async function scoped<

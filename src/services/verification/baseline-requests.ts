@@ -1,9 +1,8 @@
 /**
- * Subscriber `verification.baseline`: items added to or removed from audit sets. Recording the
- * baseline needs the file service (current versions of the item), which is not built yet, so for
- * now each request is only recorded in `ledger.baseline_requests` (pending until `processed_at`
- * is set). Recording, not failing, keeps these messages from being retried forever; the audit
- * service's items stay PENDING_BASELINE until the baseline logic consumes the table.
+ * Subscriber `verification.baseline`: items added to or removed from audit sets are recorded in
+ * `ledger.baseline_requests` (pending until `processed_at` is set) and acknowledged at once. The
+ * baseline itself needs Box and the file service, so it is recorded by a job (baseline-job.ts),
+ * never in the delivery: a slow or failing Box never holds up the relay or retries a message forever.
  */
 import type { Envelope } from '../../platform/messaging/catalogue.ts';
 import type { MessageHandler } from '../../platform/messaging/receiver.ts';

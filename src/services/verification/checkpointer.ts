@@ -19,6 +19,11 @@ import { createSqlTileStore } from './tile-store.ts';
 export interface Checkpointer {
   /** Signs every due checkpoint (all grown logs with `force`); returns how many were signed. */
   signDue(options?: { force?: boolean }): Promise<number>;
+  /**
+   * Signs the organisation's log at its current size now if no checkpoint covers it yet (evidence
+   * needs a checkpoint covering the leaves it proves); returns the size of the latest checkpoint.
+   */
+  signLogNow(orgId: string): Promise<number>;
   /** Refreshes auditor_ledger_tree_size and auditor_ledger_checkpoint_age_seconds. */
   updateGauges(): Promise<void>;
   job: ReturnType<typeof createIntervalJob>;
@@ -79,6 +84,15 @@ export function createCheckpointer(d: {
     return signed;
   }
 
+  async function signLogNow(orgId: string): Promise<number> {
+    const log = await d.repo.findLog(db, orgId);
+    if (!log) return 0;
+    const latest = await d.repo.latestCheckpoint(db, log.id);
+    if (latest && latest.treeSize >= log.treeSize) return latest.treeSize;
+    if (log.treeSize > 0) await sign(log);
+    return (await d.repo.latestCheckpoint(db, log.id))?.treeSize ?? 0;
+  }
+
   async function updateGauges(): Promise<void> {
     const now = d.clock.now().getTime();
     let largest = 0;
@@ -106,5 +120,5 @@ export function createCheckpointer(d: {
     },
     d.log,
   );
-  return { signDue, updateGauges, job };
+  return { signDue, signLogNow, updateGauges, job };
 }

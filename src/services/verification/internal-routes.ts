@@ -6,6 +6,7 @@ import {
   internalConsistencyBody,
   internalInclusionBody,
   internalLeafRecordsBody,
+  internalLeafRecordsFromBody,
   internalLeavesBody,
 } from './ledger-schemas.ts';
 import type { VerificationClient } from './verification-client.ts';
@@ -41,6 +42,11 @@ export function registerInternalLedgerRoutes(app: App, client: VerificationClien
     '/internal/ledger/leaf-records',
     { config, schema: { hide: true, body: internalLeafRecordsBody } },
     async ({ body }) => ({ items: await client.leafRecords(body.orgId, body.kind, body.refs) }),
+  );
+  app.post(
+    '/internal/ledger/leaf-records-from',
+    { config, schema: { hide: true, body: internalLeafRecordsFromBody } },
+    async ({ body }) => client.leafRecordsFrom(body.orgId, body.kind, body.fromIndex, body.limit),
   );
   app.post(
     '/internal/ledger/leaves',

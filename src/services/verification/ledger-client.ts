@@ -58,6 +58,19 @@ export function createLedgerClient(d: {
         data: r.data,
       }));
     },
+    async leafRecordsFrom(orgId, kind, fromIndex, limit) {
+      const size = Math.max(1, Math.min(MAX_LEDGER_BATCH, limit));
+      const rows = await reader.leafRecordsFrom(orgId, kind, Math.max(0, fromIndex), size);
+      return {
+        items: rows.map((r) => ({
+          kind: r.kind,
+          ref: r.ref,
+          index: r.index,
+          leafHash: r.leafHash.toString('base64'),
+        })),
+        next: rows.length === size ? rows[rows.length - 1]!.index + 1 : null,
+      };
+    },
     publicKeys: () => d.publicKeys(),
   };
 }

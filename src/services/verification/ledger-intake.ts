@@ -17,6 +17,7 @@ import type { Logger } from '../../platform/logging.ts';
 import type { Envelope } from '../../platform/messaging/catalogue.ts';
 import type { MessageHandler } from '../../platform/messaging/receiver.ts';
 import type { EventClient } from '../event/event-client.ts';
+import { indexFileVersionLeaves } from './file-version-index.ts';
 import type { LeafAppender, NewLeaf } from './leaf-appender.ts';
 import {
   auditActionLeafText,
@@ -24,6 +25,7 @@ import {
   fileVersionLeafText,
   type LeafKind,
   leafHashOfText,
+  type VersionObservation,
 } from './leaf-format.ts';
 import type { LedgerRepository, RefusedLeaf } from './ledger-repository.ts';
 
@@ -39,6 +41,8 @@ interface Candidate {
   leaf: NewLeaf;
   /** The hash the producer announced (base64 in the message), when it announces one. */
   announced?: string;
+  /** For `file_version` leaves: the observation, indexed by file once appended (file-version-index.ts). */
+  observation?: Omit<VersionObservation, 'leafHash'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,7 +52,7 @@ const textKey = (orgId: string, eventId: string) => `${orgId}/${eventId}`;
 export function createLedgerIntake(d: {
   appender: LeafAppender;
   repo: LedgerRepository;
-  events: () => EventClient;
+  events: () => Pick<EventClient, 'leafTexts'>;
   clock: Clock;
   log: Logger;
 }): MessageHandler<PreparedEventTexts> {
@@ -123,6 +127,7 @@ export function createLedgerIntake(d: {
               orgId,
               messageId: m.id,
               announced: leafHash,
+              observation,
               leaf: { kind: 'file_version', ref: o.observationId, text: fileVersionLeafText(observation) },
             });
           }
@@ -170,6 +175,14 @@ export function createLedgerIntake(d: {
           trx,
           orgId,
           accepted.map((c) => c.leaf),
+        );
+        await indexFileVersionLeaves(
+          trx as AnyTrx,
+          outcome.logId,
+          outcome.leaves.flatMap((result, i) => {
+            const observation = accepted[i]!.observation;
+            return result.status === 'appended' && observation ? [{ index: result.index, observation }] : [];
+          }),
         );
         outcome.leaves.forEach((result, i) => {
           if (result.status !== 'conflict') return;

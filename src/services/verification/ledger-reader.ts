@@ -21,6 +21,12 @@ export interface LedgerReader {
   leaf(orgId: string, index: number): Promise<LeafRow | undefined>;
   leaves(orgId: string, indexes: readonly number[]): Promise<LeafRow[]>;
   leafRecords(orgId: string, kind: LeafKind, refs: readonly string[]): Promise<Array<Omit<LeafRow, 'data'>>>;
+  leafRecordsFrom(
+    orgId: string,
+    kind: LeafKind,
+    fromIndex: number,
+    limit: number,
+  ): Promise<Array<Omit<LeafRow, 'data'>>>;
 }
 
 const invalid = (details: Record<string, unknown>) => badRequest('PROOF_RANGE_INVALID', { details });
@@ -74,6 +80,11 @@ export function createLedgerReader(d: { db: AnyDb; repo: LedgerRepository }): Le
     async leaves(orgId, indexes) {
       const log = await repo.findLog(db, orgId);
       return log ? repo.leavesAt(db, log.id, indexes) : [];
+    },
+
+    async leafRecordsFrom(orgId, kind, fromIndex, limit) {
+      const log = await repo.findLog(db, orgId);
+      return log ? repo.leavesOfKindFrom(db, log.id, kind, fromIndex, limit) : [];
     },
 
     async leafRecords(orgId, kind, refs) {

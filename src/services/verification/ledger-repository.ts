@@ -229,6 +229,34 @@ export function createLedgerRepository() {
       return res.rows.map((r) => ({ index: Number(r.leaf_index), data: r.data, leafHash: r.leaf_hash }));
     },
 
+    /** Leaves of one kind from an index on, in index order, without their bytes (a keyset page). */
+    async leavesOfKindFrom(
+      db: Db,
+      logId: number,
+      kind: LeafKind,
+      fromIndex: number,
+      limit: number,
+    ): Promise<Array<Omit<LeafRow, 'data'>>> {
+      const res = await sql<Omit<RawLeaf, 'data'>>`
+        select leaf_index, kind, ref, leaf_hash from ledger.leaves
+        where log_id = ${logId} and leaf_index >= ${fromIndex} and kind = ${kind}
+        order by leaf_index limit ${limit}`.execute(db);
+      return res.rows.map((r) => ({
+        index: Number(r.leaf_index),
+        kind: r.kind,
+        ref: r.ref,
+        leafHash: r.leaf_hash,
+      }));
+    },
+
+    /** The witness's cosignature line of one checkpoint, if the ledger holds one. */
+    async cosignatureAt(db: Db, logId: number, treeSize: number): Promise<string | undefined> {
+      const res = await sql<{ line: string }>`
+        select line from ledger.cosignatures where log_id = ${logId} and tree_size = ${treeSize}
+        order by cosigned_at desc limit 1`.execute(db);
+      return res.rows[0]?.line;
+    },
+
     async latestCheckpoint(db: Db, logId: number): Promise<CheckpointRow | undefined> {
       const res = await sql<RawCheckpoint>`
         select tree_size, root, note, created_at from ledger.checkpoints

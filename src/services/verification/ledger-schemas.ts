@@ -46,3 +46,8 @@ export const internalLeafRecordsBody = orgId.extend({
   refs: z.array(z.string().min(1).max(200)).max(MAX_LEDGER_BATCH),
 });
 export const internalLeavesBody = orgId.extend({ indexes: z.array(count).max(MAX_LEDGER_BATCH) });
+export const internalLeafRecordsFromBody = orgId.extend({
+  kind: z.enum(LEAF_KINDS),
+  fromIndex: count,
+  limit: z.number().int().min(1).max(MAX_LEDGER_BATCH),
+});

@@ -46,6 +46,17 @@ export interface VerificationClient {
   leafRecords(orgId: string, kind: LeafKind, refs: string[]): Promise<LedgerLeafRecord[]>;
   /** Leaves with their bytes by index, at most 1,000 a call; missing indexes are left out. */
   leaves(orgId: string, indexes: number[]): Promise<LedgerLeaf[]>;
+  /**
+   * Leaves of one kind in index order from `fromIndex`, at most `limit` (≤ 1,000) a call, without
+   * their bytes: what an owner's full reconciliation walks to find leaves whose record is gone.
+   * `next` is the index to continue from, or null at the end of the log.
+   */
+  leafRecordsFrom(
+    orgId: string,
+    kind: LeafKind,
+    fromIndex: number,
+    limit: number,
+  ): Promise<{ items: LedgerLeafRecord[]; next: number | null }>;
   /** The log's and the witness's verifier keys (for evidence bundles). */
   publicKeys(): Promise<{ log: string; witness: string | null }>;
 }
@@ -72,6 +83,13 @@ export function createVerificationHttpClient(http: ServiceHttpClient): Verificat
         : (await post<{ items: LedgerLeafRecord[] }>('leaf-records', { orgId, kind, refs })).items,
     leaves: async (orgId, indexes) =>
       indexes.length === 0 ? [] : (await post<{ items: LedgerLeaf[] }>('leaves', { orgId, indexes })).items,
+    leafRecordsFrom: (orgId, kind, fromIndex, limit) =>
+      post<{ items: LedgerLeafRecord[]; next: number | null }>('leaf-records-from', {
+        orgId,
+        kind,
+        fromIndex,
+        limit,
+      }),
     publicKeys: () =>
       http.call<{ log: string; witness: string | null }>('GET', '/internal/ledger/public-keys'),
   };
