@@ -66,19 +66,35 @@ async function signIn(email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** Signed in, everyone starts on "My audit sets"; other pages are a click in the navigation away. */
+async function openFromNavigation(name: string, url: string) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  await page.waitForURL(url);
+}
+
 async function signOut() {
   await page.getByRole('button', { name: /User menu/ }).click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL('**/sign-in');
 }
 
-function totpNow(secret: string): string {
-  return new TOTP({ secret: Secret.fromBase32(secret.replace(/\s/g, '')) }).generate();
+/**
+ * A code for the time step `offset` steps from the one the enrolment started in. The server takes a
+ * code once and only for a newer step than the last it took (±1 step of drift): enrolling with the
+ * previous step, signing in with the current one and turning off with the next lets the test run
+ * within one 30-second window instead of waiting for the clock.
+ */
+let enrolStep = 0;
+function totpAt(secret: string, offset: -1 | 0 | 1): string {
+  return new TOTP({ secret: Secret.fromBase32(secret.replace(/\s/g, '')) }).generate({
+    timestamp: (enrolStep + offset) * 30_000,
+  });
 }
 
 test('personal API tokens: created, shown once, usable, revoked', async () => {
   await signIn(AUDITOR.email, AUDITOR.password);
-  await page.waitForURL('**/settings');
+  await page.waitForURL('**/audit-sets');
+  await openFromNavigation('Settings', '**/settings');
   await page.getByLabel('Token name').fill('Nightly export');
   await page.getByRole('checkbox', { name: /^Write/ }).check();
   await page.getByRole('button', { name: 'Create token' }).click();
@@ -114,7 +130,8 @@ test('two-step verification: enrol, sign in with a code, turn off', async () => 
   await page.getByText('Show the setup address (otpauth)').click();
   assert.match((await page.getByText(/^otpauth:\/\/totp\//).textContent()) ?? '', /secret=/);
   await browser.screenshot('totp-enrol');
-  await page.getByLabel('Authenticator code').fill(totpNow(secret));
+  enrolStep = Math.floor(Date.now() / 30_000);
+  await page.getByLabel('Authenticator code').fill(totpAt(secret, -1));
   await page.getByRole('button', { name: 'Turn on' }).click();
   await page.getByRole('status').filter({ hasText: 'Two-step verification is on.' }).waitFor();
   expectConsole('TOTP enrolment', []);
@@ -132,12 +149,13 @@ test('two-step verification: enrol, sign in with a code, turn off', async () => 
   await code.fill('000000');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'The authenticator code is wrong.' }).waitFor();
-  await code.fill(totpNow(secret));
+  await code.fill(totpAt(secret, 0));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL('**/settings');
+  await page.waitForURL('**/audit-sets');
+  await openFromNavigation('Settings', '**/settings');
   expectConsole('sign-in with TOTP', [401, 401]);
 
-  await page.getByLabel('Authenticator code').fill(totpNow(secret));
+  await page.getByLabel('Authenticator code').fill(totpAt(secret, 1));
   await page.getByRole('button', { name: 'Turn off' }).click();
   await page.getByRole('status').filter({ hasText: 'Two-step verification is off.' }).waitFor();
   assert.equal((await app.api.get(`/api/v1/users/${auditorId}`, admin.token)).json().totpEnabled, false);
@@ -232,7 +250,8 @@ test('password reset and invitation pages show the API answers', async () => {
 
 test('an admin sees role errors in the dialog and deletes an auditor after confirming', async () => {
   await signIn('admin@account.test', TEST_PASSWORD);
-  await page.waitForURL('**/users');
+  await page.waitForURL('**/audit-sets');
+  await openFromNavigation('Users and roles', '**/users');
   const me = page.getByRole('row').filter({ hasText: 'admin@account.test' });
   await me.getByRole('button', { name: /Change roles/ }).click();
   const roles = page.getByRole('dialog', { name: 'Roles of Administrator' });

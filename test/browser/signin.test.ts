@@ -1,6 +1,6 @@
 /**
  * The built web app in a real browser, served by the all-in-one product: an audit admin signs in,
- * sees the users page, creates an external auditor (dialog: focus trap, Escape, focus return) and
+ * starts on "My audit sets", opens the users page, creates an external auditor (dialog: focus trap, Escape, focus return) and
  * signs out; the auditor signs in, sees only what their role allows, switches to Japanese (saved on
  * the account) and no English UI text or raw key is left on the page. Any console error or warning
  * fails the test. Screenshots of each main page go to test-results/screenshots/.
@@ -68,12 +68,21 @@ test('first load: signed out, the app opens on the sign-in page', async (t) => {
   assertNoProblems('first load');
 });
 
-test('an audit admin signs in and sees the users page', async () => {
+test('an audit admin signs in, starts on the audit sets and opens the users page', async () => {
   await signIn(ADMIN_EMAIL, TEST_PASSWORD);
+  await page.waitForURL('**/audit-sets');
+  await page.getByRole('heading', { level: 1, name: 'My audit sets' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  assert.deepEqual(await nav.getByRole('link').allTextContents(), [
+    'My audit sets',
+    'Event search',
+    'Audit groups',
+    'Users and roles',
+    'Settings',
+  ]);
+  await nav.getByRole('link', { name: 'Users and roles' }).click();
   await page.waitForURL('**/users');
   await page.getByRole('heading', { level: 1, name: 'Users and roles' }).waitFor();
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Users and roles', 'Settings']);
   const row = page.getByRole('row').filter({ hasText: ADMIN_EMAIL });
   await row.waitFor();
   assert.match((await row.textContent()) ?? '', /Audit admin/);
@@ -172,13 +181,17 @@ test('the admin visits the settings and signs out', async () => {
   assertNoProblems('sign-out');
 });
 
-test('the auditor signs in, sees only the settings, and switches to Japanese', async () => {
+test('the auditor signs in, sees only the pages for auditors, and switches to Japanese', async () => {
   await page.goto(`${app.url}/sign-in`);
   await signIn(AUDITOR.email, AUDITOR_PASSWORD);
-  await page.waitForURL('**/settings');
-  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+  await page.waitForURL('**/audit-sets');
+  await page.getByRole('heading', { level: 1, name: 'My audit sets' }).waitFor();
   const nav = page.getByRole('navigation', { name: 'Main' });
-  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Settings']);
+  assert.deepEqual(await nav.getByRole('link').allTextContents(), [
+    'My audit sets',
+    'Event search',
+    'Settings',
+  ]);
   // Pages of other roles are not reachable either.
   await page.goto(`${app.url}/users`);
   await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();

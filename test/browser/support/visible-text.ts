@@ -18,7 +18,9 @@ const VISIBLE_TEXTS = `(() => {
     const text = (node.textContent || '').replace(/\\s+/g, ' ').trim();
     const parent = node.parentElement;
     if (!text || !parent || parent.closest('script, style, noscript')) continue;
-    if (parent instanceof HTMLOptionElement ? shown(parent.closest('select')) : shown(parent)) out.push(text);
+    // Options count when their select is shown; a datalist's suggestions only appear while typing.
+    const select = parent instanceof HTMLOptionElement ? parent.closest('select') : null;
+    if (parent instanceof HTMLOptionElement ? select !== null && shown(select) : shown(parent)) out.push(text);
   }
   for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
     if (!shown(el)) continue;

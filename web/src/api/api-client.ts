@@ -184,3 +184,43 @@ export function sessionStarted(expiresInSeconds: number): void {
 export function sessionCleared(): void {
   forgetAccessExpiry();
 }
+
+/**
+ * Before the browser itself requests an API URL (a preview frame, a download link), renews an access
+ * token that is about to expire, so the request carries a valid cookie.
+ */
+export async function ensureFreshSession(): Promise<void> {
+  if (mayHaveSession() && accessTokenExpiring()) await refreshSession();
+}
+
+/**
+ * Downloads an API answer as a file (for answers that may fail with an error body, like evidence
+ * bundles): the body is saved under the name from Content-Disposition; a failure throws an ApiError
+ * with the server's (translated) message instead of saving the error as a file.
+ */
+export async function downloadFromApi(path: string, query?: Record<string, QueryValue>): Promise<void> {
+  await ensureFreshSession();
+  const res = await fetch(buildUrl(path, query), {
+    credentials: 'same-origin',
+    headers: { 'accept-language': hooks.language(), [WEB_CLIENT_HEADER]: WEB_CLIENT_VALUE },
+  }).catch(() => {
+    throw new ApiError(0, 'NETWORK_ERROR', hooks.networkErrorMessage());
+  });
+  if (!res.ok) {
+    await toResult(res, 'GET');
+    return;
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const name =
+    /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ??
+    /filename="([^"]+)"/i.exec(disposition)?.[1] ??
+    'download';
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = decodeURIComponent(name);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -344,6 +344,7 @@ export interface paths {
             /** Format: email */
             email: string;
             code: string;
+            /** @description 12 to 128 characters; shorter or longer answers 400 PASSWORD_TOO_WEAK */
             newPassword: string;
           };
         };
@@ -385,6 +386,7 @@ export interface paths {
         content: {
           'application/json': {
             token: string;
+            /** @description 12 to 128 characters; shorter or longer answers 400 PASSWORD_TOO_WEAK */
             password: string;
           };
         };
@@ -835,6 +837,7 @@ export interface paths {
             email: string;
             name: string;
             auditorFirm?: string | null;
+            /** @description 12 to 128 characters; shorter or longer answers 400 PASSWORD_TOO_WEAK */
             password?: string;
             invite?: boolean;
             /** @enum {string} */
@@ -3957,6 +3960,1156 @@ export interface paths {
               witness: string | null;
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/files/{id}/verifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file's verification history, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: 'file';
+                fileId: string;
+                fileName: string | null;
+                setId: string | null;
+                /** Format: uuid */
+                setVerificationId: string | null;
+                /** @enum {string} */
+                result:
+                  | 'INTACT'
+                  | 'CHANGED'
+                  | 'TAMPERED'
+                  | 'DELETED'
+                  | 'NOT_MONITORED'
+                  | 'UNVERIFIABLE'
+                  | 'PENDING';
+                reasons: {
+                  /** @enum {string} */
+                  code:
+                    | 'VERSION_HASH_CHANGED'
+                    | 'CONTENT_NOT_RECORDED'
+                    | 'VERSION_REMOVED'
+                    | 'CURRENT_VERSION_ROLLED_BACK'
+                    | 'VERSION_NEWER_THAN_WATERMARK'
+                    | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                    | 'EVENT_NOT_IN_LEDGER_YET'
+                    | 'BASELINE_PENDING'
+                    | 'INGESTION_NOT_STARTED'
+                    | 'VERSION_ADDED'
+                    | 'VERSION_TRASHED'
+                    | 'VERSION_DELETED'
+                    | 'FILE_TRASHED'
+                    | 'FILE_DELETED'
+                    | 'NOT_IN_ANY_SET'
+                    | 'BOX_UNAVAILABLE'
+                    | 'BOX_ACCESS_DENIED'
+                    | 'LEDGER_UNREADABLE'
+                    | 'EVENTS_UNAVAILABLE'
+                    | 'MATCHES_RECORDS';
+                  /**
+                   * @description the outcome this reason argues for
+                   * @enum {string}
+                   */
+                  outcome:
+                    | 'INTACT'
+                    | 'CHANGED'
+                    | 'TAMPERED'
+                    | 'DELETED'
+                    | 'NOT_MONITORED'
+                    | 'UNVERIFIABLE'
+                    | 'PENDING';
+                  /** @description what was found, in English */
+                  message: string;
+                  versionId?: string | null;
+                  /** @description the ledger leaf it rests on */
+                  leafIndex?: number | null;
+                  /** @description the recorded Box event it rests on */
+                  eventId?: string | null;
+                  recordedSha1?: string | null;
+                  boxSha1?: string | null;
+                  /** @description when it happened, or since when it is known */
+                  at?: string | null;
+                }[];
+                /** @enum {string} */
+                trigger: 'user' | 'cli' | 'set' | 'schedule' | 'recheck';
+                requestedBy: string | null;
+                startedAt: string;
+                completedAt: string;
+                /**
+                 * Format: uuid
+                 * @description the PENDING or UNVERIFIABLE result this re-checked
+                 */
+                recheckOf: string | null;
+                /**
+                 * Format: uuid
+                 * @description the re-check that replaced this result
+                 */
+                supersededBy: string | null;
+                /** @description when a PENDING or UNVERIFIABLE result is checked again */
+                nextCheckAt: string | null;
+              }[];
+              nextCursor: string | null;
+              prevCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Verify a file now: Box against the ledger (INTACT, CHANGED, TAMPERED, …) with evidence */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: uuid
+             * @description verify as part of this audit set
+             */
+            setId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: 'file';
+              fileId: string;
+              fileName: string | null;
+              setId: string | null;
+              /** Format: uuid */
+              setVerificationId: string | null;
+              /** @enum {string} */
+              result:
+                | 'INTACT'
+                | 'CHANGED'
+                | 'TAMPERED'
+                | 'DELETED'
+                | 'NOT_MONITORED'
+                | 'UNVERIFIABLE'
+                | 'PENDING';
+              reasons: {
+                /** @enum {string} */
+                code:
+                  | 'VERSION_HASH_CHANGED'
+                  | 'CONTENT_NOT_RECORDED'
+                  | 'VERSION_REMOVED'
+                  | 'CURRENT_VERSION_ROLLED_BACK'
+                  | 'VERSION_NEWER_THAN_WATERMARK'
+                  | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                  | 'EVENT_NOT_IN_LEDGER_YET'
+                  | 'BASELINE_PENDING'
+                  | 'INGESTION_NOT_STARTED'
+                  | 'VERSION_ADDED'
+                  | 'VERSION_TRASHED'
+                  | 'VERSION_DELETED'
+                  | 'FILE_TRASHED'
+                  | 'FILE_DELETED'
+                  | 'NOT_IN_ANY_SET'
+                  | 'BOX_UNAVAILABLE'
+                  | 'BOX_ACCESS_DENIED'
+                  | 'LEDGER_UNREADABLE'
+                  | 'EVENTS_UNAVAILABLE'
+                  | 'MATCHES_RECORDS';
+                /**
+                 * @description the outcome this reason argues for
+                 * @enum {string}
+                 */
+                outcome:
+                  | 'INTACT'
+                  | 'CHANGED'
+                  | 'TAMPERED'
+                  | 'DELETED'
+                  | 'NOT_MONITORED'
+                  | 'UNVERIFIABLE'
+                  | 'PENDING';
+                /** @description what was found, in English */
+                message: string;
+                versionId?: string | null;
+                /** @description the ledger leaf it rests on */
+                leafIndex?: number | null;
+                /** @description the recorded Box event it rests on */
+                eventId?: string | null;
+                recordedSha1?: string | null;
+                boxSha1?: string | null;
+                /** @description when it happened, or since when it is known */
+                at?: string | null;
+              }[];
+              /** @enum {string} */
+              trigger: 'user' | 'cli' | 'set' | 'schedule' | 'recheck';
+              requestedBy: string | null;
+              startedAt: string;
+              completedAt: string;
+              /**
+               * Format: uuid
+               * @description the PENDING or UNVERIFIABLE result this re-checked
+               */
+              recheckOf: string | null;
+              /**
+               * Format: uuid
+               * @description the re-check that replaced this result
+               */
+              supersededBy: string | null;
+              /** @description when a PENDING or UNVERIFIABLE result is checked again */
+              nextCheckAt: string | null;
+              evidence: {
+                box: {
+                  /** @description Box user id the read was made as (the owner) */
+                  readAs: string | null;
+                  observedAt: string;
+                  /** @enum {string} */
+                  status: 'active' | 'trashed' | 'deleted' | 'not_found';
+                  name: string | null;
+                  /** @description the current version first, then past versions */
+                  versions: {
+                    versionId: string;
+                    sha1: string;
+                    size: number | null;
+                    versionNumber: string | null;
+                    createdAt: string | null;
+                    trashedAt: string | null;
+                    current: boolean;
+                  }[];
+                  /** @description observations this read recorded (file_version leaves with source verification) */
+                  observationIds: string[];
+                } | null;
+                ingestion: {
+                  caughtUpAt: string | null;
+                  /** @description events created up to this time are known to be stored */
+                  watermark: string | null;
+                  delayMs: number;
+                } | null;
+                reference: {
+                  /** @enum {string} */
+                  source: 'set-baseline' | 'baseline' | 'enrichment';
+                  setId: string | null;
+                  observedAt: string;
+                  versionIds: string[];
+                  leafIndexes: number[];
+                } | null;
+                recorded: {
+                  leafIndex: number;
+                  observationId: string;
+                  fileId: string;
+                  versionId: string;
+                  sha1: string;
+                  size: number | null;
+                  modifiedAt: string | null;
+                  observedAt: string;
+                  source: string;
+                }[];
+                events: {
+                  eventId: string;
+                  type: string;
+                  createdAt: string;
+                  versionId: string | null;
+                  sha1: string | null;
+                  leafIndex: number | null;
+                }[];
+                pendingUntil: string | null;
+                seenSince: {
+                  [key: string]: string;
+                };
+                error: string | null;
+                ledger: {
+                  origin: string;
+                  checkpoint: {
+                    treeSize: number;
+                    rootHash: string;
+                    /** @description C2SP signed note, with the witness cosignature line when it cosigned this size */
+                    note: string;
+                  };
+                  witnessed: {
+                    treeSize: number;
+                    /** @description the latest checkpoint the witness cosigned, with its cosignature */
+                    note: string;
+                    /** @description from this size to checkpoint.treeSize */
+                    consistencyProof: string[];
+                  } | null;
+                  leaves: {
+                    index: number;
+                    /** @enum {string} */
+                    kind: 'box_event' | 'file_version' | 'audit_action';
+                    ref: string;
+                    /** @description base64 SHA-256(0x00 || data) */
+                    leafHash: string;
+                    /** @description the exact leaf bytes (canonical JSON of {kind, data}) */
+                    data: string;
+                    /** @description RFC 9162 inclusion proof (base64) against checkpoint.treeSize */
+                    proof: string[];
+                  }[];
+                } | null;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/verifications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A verification: a file result with its evidence, or a set verification with its progress */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: 'file';
+                  fileId: string;
+                  fileName: string | null;
+                  setId: string | null;
+                  /** Format: uuid */
+                  setVerificationId: string | null;
+                  /** @enum {string} */
+                  result:
+                    | 'INTACT'
+                    | 'CHANGED'
+                    | 'TAMPERED'
+                    | 'DELETED'
+                    | 'NOT_MONITORED'
+                    | 'UNVERIFIABLE'
+                    | 'PENDING';
+                  reasons: {
+                    /** @enum {string} */
+                    code:
+                      | 'VERSION_HASH_CHANGED'
+                      | 'CONTENT_NOT_RECORDED'
+                      | 'VERSION_REMOVED'
+                      | 'CURRENT_VERSION_ROLLED_BACK'
+                      | 'VERSION_NEWER_THAN_WATERMARK'
+                      | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                      | 'EVENT_NOT_IN_LEDGER_YET'
+                      | 'BASELINE_PENDING'
+                      | 'INGESTION_NOT_STARTED'
+                      | 'VERSION_ADDED'
+                      | 'VERSION_TRASHED'
+                      | 'VERSION_DELETED'
+                      | 'FILE_TRASHED'
+                      | 'FILE_DELETED'
+                      | 'NOT_IN_ANY_SET'
+                      | 'BOX_UNAVAILABLE'
+                      | 'BOX_ACCESS_DENIED'
+                      | 'LEDGER_UNREADABLE'
+                      | 'EVENTS_UNAVAILABLE'
+                      | 'MATCHES_RECORDS';
+                    /**
+                     * @description the outcome this reason argues for
+                     * @enum {string}
+                     */
+                    outcome:
+                      | 'INTACT'
+                      | 'CHANGED'
+                      | 'TAMPERED'
+                      | 'DELETED'
+                      | 'NOT_MONITORED'
+                      | 'UNVERIFIABLE'
+                      | 'PENDING';
+                    /** @description what was found, in English */
+                    message: string;
+                    versionId?: string | null;
+                    /** @description the ledger leaf it rests on */
+                    leafIndex?: number | null;
+                    /** @description the recorded Box event it rests on */
+                    eventId?: string | null;
+                    recordedSha1?: string | null;
+                    boxSha1?: string | null;
+                    /** @description when it happened, or since when it is known */
+                    at?: string | null;
+                  }[];
+                  /** @enum {string} */
+                  trigger: 'user' | 'cli' | 'set' | 'schedule' | 'recheck';
+                  requestedBy: string | null;
+                  startedAt: string;
+                  completedAt: string;
+                  /**
+                   * Format: uuid
+                   * @description the PENDING or UNVERIFIABLE result this re-checked
+                   */
+                  recheckOf: string | null;
+                  /**
+                   * Format: uuid
+                   * @description the re-check that replaced this result
+                   */
+                  supersededBy: string | null;
+                  /** @description when a PENDING or UNVERIFIABLE result is checked again */
+                  nextCheckAt: string | null;
+                  evidence: {
+                    box: {
+                      /** @description Box user id the read was made as (the owner) */
+                      readAs: string | null;
+                      observedAt: string;
+                      /** @enum {string} */
+                      status: 'active' | 'trashed' | 'deleted' | 'not_found';
+                      name: string | null;
+                      /** @description the current version first, then past versions */
+                      versions: {
+                        versionId: string;
+                        sha1: string;
+                        size: number | null;
+                        versionNumber: string | null;
+                        createdAt: string | null;
+                        trashedAt: string | null;
+                        current: boolean;
+                      }[];
+                      /** @description observations this read recorded (file_version leaves with source verification) */
+                      observationIds: string[];
+                    } | null;
+                    ingestion: {
+                      caughtUpAt: string | null;
+                      /** @description events created up to this time are known to be stored */
+                      watermark: string | null;
+                      delayMs: number;
+                    } | null;
+                    reference: {
+                      /** @enum {string} */
+                      source: 'set-baseline' | 'baseline' | 'enrichment';
+                      setId: string | null;
+                      observedAt: string;
+                      versionIds: string[];
+                      leafIndexes: number[];
+                    } | null;
+                    recorded: {
+                      leafIndex: number;
+                      observationId: string;
+                      fileId: string;
+                      versionId: string;
+                      sha1: string;
+                      size: number | null;
+                      modifiedAt: string | null;
+                      observedAt: string;
+                      source: string;
+                    }[];
+                    events: {
+                      eventId: string;
+                      type: string;
+                      createdAt: string;
+                      versionId: string | null;
+                      sha1: string | null;
+                      leafIndex: number | null;
+                    }[];
+                    pendingUntil: string | null;
+                    seenSince: {
+                      [key: string]: string;
+                    };
+                    error: string | null;
+                    ledger: {
+                      origin: string;
+                      checkpoint: {
+                        treeSize: number;
+                        rootHash: string;
+                        /** @description C2SP signed note, with the witness cosignature line when it cosigned this size */
+                        note: string;
+                      };
+                      witnessed: {
+                        treeSize: number;
+                        /** @description the latest checkpoint the witness cosigned, with its cosignature */
+                        note: string;
+                        /** @description from this size to checkpoint.treeSize */
+                        consistencyProof: string[];
+                      } | null;
+                      leaves: {
+                        index: number;
+                        /** @enum {string} */
+                        kind: 'box_event' | 'file_version' | 'audit_action';
+                        ref: string;
+                        /** @description base64 SHA-256(0x00 || data) */
+                        leafHash: string;
+                        /** @description the exact leaf bytes (canonical JSON of {kind, data}) */
+                        data: string;
+                        /** @description RFC 9162 inclusion proof (base64) against checkpoint.treeSize */
+                        proof: string[];
+                      }[];
+                    } | null;
+                  };
+                }
+              | {
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: 'set';
+                  setId: string;
+                  /** @enum {string} */
+                  status: 'RUNNING' | 'DONE' | 'FAILED' | 'INTERRUPTED';
+                  /** @enum {string} */
+                  trigger: 'user' | 'cli' | 'schedule';
+                  requestedBy: string | null;
+                  /** @description files to verify (null while they are being listed) */
+                  total: number | null;
+                  done: number;
+                  /** @description files per outcome so far */
+                  counts: {
+                    [key: string]: number;
+                  };
+                  /** @description the TAMPERED files (first 1,000) */
+                  tampered: {
+                    /** Format: uuid */
+                    verificationId: string;
+                    fileId: string;
+                    fileName: string | null;
+                    reasons: {
+                      /** @enum {string} */
+                      code:
+                        | 'VERSION_HASH_CHANGED'
+                        | 'CONTENT_NOT_RECORDED'
+                        | 'VERSION_REMOVED'
+                        | 'CURRENT_VERSION_ROLLED_BACK'
+                        | 'VERSION_NEWER_THAN_WATERMARK'
+                        | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                        | 'EVENT_NOT_IN_LEDGER_YET'
+                        | 'BASELINE_PENDING'
+                        | 'INGESTION_NOT_STARTED'
+                        | 'VERSION_ADDED'
+                        | 'VERSION_TRASHED'
+                        | 'VERSION_DELETED'
+                        | 'FILE_TRASHED'
+                        | 'FILE_DELETED'
+                        | 'NOT_IN_ANY_SET'
+                        | 'BOX_UNAVAILABLE'
+                        | 'BOX_ACCESS_DENIED'
+                        | 'LEDGER_UNREADABLE'
+                        | 'EVENTS_UNAVAILABLE'
+                        | 'MATCHES_RECORDS';
+                      /**
+                       * @description the outcome this reason argues for
+                       * @enum {string}
+                       */
+                      outcome:
+                        | 'INTACT'
+                        | 'CHANGED'
+                        | 'TAMPERED'
+                        | 'DELETED'
+                        | 'NOT_MONITORED'
+                        | 'UNVERIFIABLE'
+                        | 'PENDING';
+                      /** @description what was found, in English */
+                      message: string;
+                      versionId?: string | null;
+                      /** @description the ledger leaf it rests on */
+                      leafIndex?: number | null;
+                      /** @description the recorded Box event it rests on */
+                      eventId?: string | null;
+                      recordedSha1?: string | null;
+                      boxSha1?: string | null;
+                      /** @description when it happened, or since when it is known */
+                      at?: string | null;
+                    }[];
+                  }[];
+                  error: string | null;
+                  startedAt: string;
+                  finishedAt: string | null;
+                };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/verifications/{id}/bundle': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Evidence bundle of a file or set verification, checkable offline (auditor verify-bundle)
+     * @description format=json: the bundle (auditor-for-box/evidence-bundle/v1). format=html: one self-contained page that shows the report and verifies the embedded bundle in the browser with WebCrypto.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description json: the bundle; html: a self-contained page that shows the report and verifies itself */
+          format?: 'json' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/bundle': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Evidence bundle of an event search (the filters and scope of GET /events; at most 10,000 events) */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+          actor?: string;
+          type?: string;
+          item?: string;
+          folder?: string;
+          auditSet?: string;
+          order?: 'asc' | 'desc';
+          /** @description json: the bundle; html: a self-contained page that shows the report and verifies itself */
+          format?: 'json' | 'html';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit-sets/{id}/verifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An audit set's verification runs, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: 'set';
+                setId: string;
+                /** @enum {string} */
+                status: 'RUNNING' | 'DONE' | 'FAILED' | 'INTERRUPTED';
+                /** @enum {string} */
+                trigger: 'user' | 'cli' | 'schedule';
+                requestedBy: string | null;
+                /** @description files to verify (null while they are being listed) */
+                total: number | null;
+                done: number;
+                /** @description files per outcome so far */
+                counts: {
+                  [key: string]: number;
+                };
+                error: string | null;
+                startedAt: string;
+                finishedAt: string | null;
+              }[];
+              nextCursor: string | null;
+              prevCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Verify every allowed file of an audit set (runs in the background; poll or stream progress) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: 'set';
+              setId: string;
+              /** @enum {string} */
+              status: 'RUNNING' | 'DONE' | 'FAILED' | 'INTERRUPTED';
+              /** @enum {string} */
+              trigger: 'user' | 'cli' | 'schedule';
+              requestedBy: string | null;
+              /** @description files to verify (null while they are being listed) */
+              total: number | null;
+              done: number;
+              /** @description files per outcome so far */
+              counts: {
+                [key: string]: number;
+              };
+              /** @description the TAMPERED files (first 1,000) */
+              tampered: {
+                /** Format: uuid */
+                verificationId: string;
+                fileId: string;
+                fileName: string | null;
+                reasons: {
+                  /** @enum {string} */
+                  code:
+                    | 'VERSION_HASH_CHANGED'
+                    | 'CONTENT_NOT_RECORDED'
+                    | 'VERSION_REMOVED'
+                    | 'CURRENT_VERSION_ROLLED_BACK'
+                    | 'VERSION_NEWER_THAN_WATERMARK'
+                    | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                    | 'EVENT_NOT_IN_LEDGER_YET'
+                    | 'BASELINE_PENDING'
+                    | 'INGESTION_NOT_STARTED'
+                    | 'VERSION_ADDED'
+                    | 'VERSION_TRASHED'
+                    | 'VERSION_DELETED'
+                    | 'FILE_TRASHED'
+                    | 'FILE_DELETED'
+                    | 'NOT_IN_ANY_SET'
+                    | 'BOX_UNAVAILABLE'
+                    | 'BOX_ACCESS_DENIED'
+                    | 'LEDGER_UNREADABLE'
+                    | 'EVENTS_UNAVAILABLE'
+                    | 'MATCHES_RECORDS';
+                  /**
+                   * @description the outcome this reason argues for
+                   * @enum {string}
+                   */
+                  outcome:
+                    | 'INTACT'
+                    | 'CHANGED'
+                    | 'TAMPERED'
+                    | 'DELETED'
+                    | 'NOT_MONITORED'
+                    | 'UNVERIFIABLE'
+                    | 'PENDING';
+                  /** @description what was found, in English */
+                  message: string;
+                  versionId?: string | null;
+                  /** @description the ledger leaf it rests on */
+                  leafIndex?: number | null;
+                  /** @description the recorded Box event it rests on */
+                  eventId?: string | null;
+                  recordedSha1?: string | null;
+                  boxSha1?: string | null;
+                  /** @description when it happened, or since when it is known */
+                  at?: string | null;
+                }[];
+              }[];
+              error: string | null;
+              startedAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit-sets/{id}/verifications/{verificationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A set verification: progress, counts per outcome and the TAMPERED files */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          verificationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: 'set';
+              setId: string;
+              /** @enum {string} */
+              status: 'RUNNING' | 'DONE' | 'FAILED' | 'INTERRUPTED';
+              /** @enum {string} */
+              trigger: 'user' | 'cli' | 'schedule';
+              requestedBy: string | null;
+              /** @description files to verify (null while they are being listed) */
+              total: number | null;
+              done: number;
+              /** @description files per outcome so far */
+              counts: {
+                [key: string]: number;
+              };
+              /** @description the TAMPERED files (first 1,000) */
+              tampered: {
+                /** Format: uuid */
+                verificationId: string;
+                fileId: string;
+                fileName: string | null;
+                reasons: {
+                  /** @enum {string} */
+                  code:
+                    | 'VERSION_HASH_CHANGED'
+                    | 'CONTENT_NOT_RECORDED'
+                    | 'VERSION_REMOVED'
+                    | 'CURRENT_VERSION_ROLLED_BACK'
+                    | 'VERSION_NEWER_THAN_WATERMARK'
+                    | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                    | 'EVENT_NOT_IN_LEDGER_YET'
+                    | 'BASELINE_PENDING'
+                    | 'INGESTION_NOT_STARTED'
+                    | 'VERSION_ADDED'
+                    | 'VERSION_TRASHED'
+                    | 'VERSION_DELETED'
+                    | 'FILE_TRASHED'
+                    | 'FILE_DELETED'
+                    | 'NOT_IN_ANY_SET'
+                    | 'BOX_UNAVAILABLE'
+                    | 'BOX_ACCESS_DENIED'
+                    | 'LEDGER_UNREADABLE'
+                    | 'EVENTS_UNAVAILABLE'
+                    | 'MATCHES_RECORDS';
+                  /**
+                   * @description the outcome this reason argues for
+                   * @enum {string}
+                   */
+                  outcome:
+                    | 'INTACT'
+                    | 'CHANGED'
+                    | 'TAMPERED'
+                    | 'DELETED'
+                    | 'NOT_MONITORED'
+                    | 'UNVERIFIABLE'
+                    | 'PENDING';
+                  /** @description what was found, in English */
+                  message: string;
+                  versionId?: string | null;
+                  /** @description the ledger leaf it rests on */
+                  leafIndex?: number | null;
+                  /** @description the recorded Box event it rests on */
+                  eventId?: string | null;
+                  recordedSha1?: string | null;
+                  boxSha1?: string | null;
+                  /** @description when it happened, or since when it is known */
+                  at?: string | null;
+                }[];
+              }[];
+              error: string | null;
+              startedAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit-sets/{id}/verifications/{verificationId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The per-file results of a set verification, in the order they finished */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+          verificationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: 'file';
+                fileId: string;
+                fileName: string | null;
+                setId: string | null;
+                /** Format: uuid */
+                setVerificationId: string | null;
+                /** @enum {string} */
+                result:
+                  | 'INTACT'
+                  | 'CHANGED'
+                  | 'TAMPERED'
+                  | 'DELETED'
+                  | 'NOT_MONITORED'
+                  | 'UNVERIFIABLE'
+                  | 'PENDING';
+                reasons: {
+                  /** @enum {string} */
+                  code:
+                    | 'VERSION_HASH_CHANGED'
+                    | 'CONTENT_NOT_RECORDED'
+                    | 'VERSION_REMOVED'
+                    | 'CURRENT_VERSION_ROLLED_BACK'
+                    | 'VERSION_NEWER_THAN_WATERMARK'
+                    | 'VERSION_REMOVAL_AWAITING_EVENTS'
+                    | 'EVENT_NOT_IN_LEDGER_YET'
+                    | 'BASELINE_PENDING'
+                    | 'INGESTION_NOT_STARTED'
+                    | 'VERSION_ADDED'
+                    | 'VERSION_TRASHED'
+                    | 'VERSION_DELETED'
+                    | 'FILE_TRASHED'
+                    | 'FILE_DELETED'
+                    | 'NOT_IN_ANY_SET'
+                    | 'BOX_UNAVAILABLE'
+                    | 'BOX_ACCESS_DENIED'
+                    | 'LEDGER_UNREADABLE'
+                    | 'EVENTS_UNAVAILABLE'
+                    | 'MATCHES_RECORDS';
+                  /**
+                   * @description the outcome this reason argues for
+                   * @enum {string}
+                   */
+                  outcome:
+                    | 'INTACT'
+                    | 'CHANGED'
+                    | 'TAMPERED'
+                    | 'DELETED'
+                    | 'NOT_MONITORED'
+                    | 'UNVERIFIABLE'
+                    | 'PENDING';
+                  /** @description what was found, in English */
+                  message: string;
+                  versionId?: string | null;
+                  /** @description the ledger leaf it rests on */
+                  leafIndex?: number | null;
+                  /** @description the recorded Box event it rests on */
+                  eventId?: string | null;
+                  recordedSha1?: string | null;
+                  boxSha1?: string | null;
+                  /** @description when it happened, or since when it is known */
+                  at?: string | null;
+                }[];
+                /** @enum {string} */
+                trigger: 'user' | 'cli' | 'set' | 'schedule' | 'recheck';
+                requestedBy: string | null;
+                startedAt: string;
+                completedAt: string;
+                /**
+                 * Format: uuid
+                 * @description the PENDING or UNVERIFIABLE result this re-checked
+                 */
+                recheckOf: string | null;
+                /**
+                 * Format: uuid
+                 * @description the re-check that replaced this result
+                 */
+                supersededBy: string | null;
+                /** @description when a PENDING or UNVERIFIABLE result is checked again */
+                nextCheckAt: string | null;
+              }[];
+              nextCursor: string | null;
+              prevCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit-sets/{id}/verifications/{verificationId}/progress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Progress of a set verification as server-sent events (progress, file, done)
+     * @description text/event-stream. `progress`: {id, status, total, done, counts} when it changes; `file`: {verificationId, fileId, fileName, result, reasons} per finished file; `done`: the final run; then the stream ends.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          verificationId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };

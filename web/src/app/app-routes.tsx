@@ -1,4 +1,5 @@
 /** Routes: the public pages (sign-in and account recovery) and the signed-in app, by role. */
+import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { AcceptInvitationPage } from '../features/session/accept-invitation-page.tsx';
 import { ForgotPasswordPage } from '../features/session/forgot-password-page.tsx';
@@ -8,6 +9,7 @@ import { SignInPage } from '../features/session/sign-in-page.tsx';
 import { AppShell } from '../features/shell/app-shell.tsx';
 import { NotFoundPage } from '../features/shell/not-found-page.tsx';
 import { PublicLayout } from '../features/shell/public-layout.tsx';
+import { Loading } from '../ui/loading.tsx';
 import { homePath, mayOpen, PAGES, type PageEntry } from './pages.tsx';
 
 function Home() {
@@ -17,7 +19,11 @@ function Home() {
 
 function RoleGate({ page }: { page: PageEntry }) {
   const me = useCurrentUser();
-  return mayOpen(page, me.roles) ? page.element : <NotFoundPage />;
+  return mayOpen(page, me.roles) ? (
+    <Suspense fallback={<Loading />}>{page.element}</Suspense>
+  ) : (
+    <NotFoundPage />
+  );
 }
 
 export function AppRoutes() {

@@ -8,7 +8,7 @@ import { UserMenu } from './user-menu.tsx';
 export function AppHeader() {
   const { t } = useTranslation();
   const me = useCurrentUser();
-  const pages = PAGES.filter((p) => mayOpen(p, me.roles));
+  const pages = PAGES.filter((p) => p.navLabel && mayOpen(p, me.roles));
   return (
     <header className="app-header">
       <div className="header-inner">
@@ -19,7 +19,7 @@ export function AppHeader() {
           <ul>
             {pages.map((p) => (
               <li key={p.path}>
-                <NavLink to={p.path}>{t(p.navLabel)}</NavLink>
+                <NavLink to={p.path}>{p.navLabel ? t(p.navLabel) : null}</NavLink>
               </li>
             ))}
           </ul>

@@ -99,3 +99,28 @@ export function useSetRoles() {
 export function useDeleteUser() {
   return useUsersMutation((id: string) => api.delete('/api/v1/users/{id}', { params: { id } }));
 }
+
+/** The organisation's Box users (audit admins only), for picking event actors by their Box id. */
+export function useBoxUsers(enabled: boolean) {
+  return useQuery({
+    queryKey: ['users', 'box-actors'],
+    queryFn: ({ signal }) => api.get('/api/v1/users', { query: { kind: 'box', limit: 200 }, signal }),
+    select: (page) => page.items.filter((u) => u.boxUserId),
+    enabled,
+  });
+}
+
+/**
+ * People who may hold a role in an audit set (audit admins for co-owners, general users for members,
+ * external auditors for reviewers), searched by name or email.
+ */
+export function useEligibleUsers(role: Role, q: string, enabled = true) {
+  return useQuery({
+    queryKey: ['users', 'eligible', role, q],
+    queryFn: ({ signal }) =>
+      api.get('/api/v1/users', { query: { role, q: q || undefined, limit: 20 }, signal }),
+    select: (page) => page.items.filter((u) => !u.disabled),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
