@@ -10,8 +10,9 @@ import fastifyStatic from '@fastify/static';
 import { errorBody } from '../platform/http/error-handler.ts';
 import { PUBLIC } from '../platform/http/route-config.ts';
 import type { App } from '../platform/http/server.ts';
+import { packagePath } from '../platform/package-root.ts';
 
-export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname;
+export const WEB_DIST = packagePath('web', 'dist');
 
 const NOT_UI = /^\/(api|internal|health|metrics|docs|openapi\.json|\.well-known)(\/|$)/;
 

@@ -137,7 +137,7 @@ test('the Dockerfile builds in a build stage and runs production dependencies as
   const user = /^USER\s+(\S+)/m.exec(runtime)?.[1] ?? '';
   assert.ok(user && !/^(root|0)(:|$)/.test(user), `USER ${user}`);
   assert.match(runtime, /^HEALTHCHECK .*\n?.*\/health\/live/m);
-  assert.match(runtime, /ENTRYPOINT \["node", "dist\/cli\/main\.js"\]/);
+  assert.match(runtime, /ENTRYPOINT \["node", "dist\/src\/cli\/main\.js"\]/);
 });
 
 test('the image carries no secrets', () => {

@@ -187,7 +187,7 @@ for (const overlay of OVERLAYS) {
       assert.match(c.image, /(^|\/)auditor-for-box:[\w.-]+$/, `${name}: image`);
       assert.deepEqual(
         [...c.command, ...c.args],
-        ['node', 'dist/cli/main.js', 'serve', service, '--port', '8080'],
+        ['node', 'dist/src/cli/main.js', 'serve', service, '--port', '8080'],
         name,
       );
       const svc = find(docs, 'Service', name);
@@ -361,7 +361,7 @@ for (const overlay of OVERLAYS) {
   test(`${overlay.name}: migrations run as a Job before the rollout, never inside the services`, () => {
     const job = find(kustomize(overlay.dir), 'Job', 'auditor-migrate');
     const c = job.spec.template.spec.containers[0];
-    assert.deepEqual([...c.command, ...c.args], ['node', 'dist/cli/main.js', 'migrate', 'up']);
+    assert.deepEqual([...c.command, ...c.args], ['node', 'dist/src/cli/main.js', 'migrate', 'up']);
     assert.equal(job.metadata.annotations?.['argocd.argoproj.io/hook'], 'PreSync');
     assert.equal(job.metadata.labels?.['auditor-for-box.io/deploy-phase'], 'migrate');
     assert.equal(job.spec.template.spec.restartPolicy, 'Never');
@@ -374,8 +374,8 @@ for (const overlay of OVERLAYS) {
       return [...c.command, ...c.args].join(' ');
     };
     const schedule = (name: string) => find(docs, 'CronJob', name).spec.schedule.split(/\s+/);
-    assert.equal(command('auditor-db-vacuum'), 'node dist/cli/main.js db maintain --vacuum');
-    assert.equal(command('auditor-db-analyze'), 'node dist/cli/main.js db maintain --analyze');
+    assert.equal(command('auditor-db-vacuum'), 'node dist/src/cli/main.js db maintain --vacuum');
+    assert.equal(command('auditor-db-analyze'), 'node dist/src/cli/main.js db maintain --analyze');
     assert.equal(command('auditor-backup'), '/bin/sh -c auditor backup create && auditor backup verify');
     const [, , vDom, vMonth, vDow] = schedule('auditor-db-vacuum');
     assert.ok(vDom === '*' && vMonth === '*' && /^[0-6]$/.test(vDow as string), 'vacuum: weekly');

@@ -3,7 +3,8 @@
  * deploy/prometheus/metrics.json name is exported by the processes that should export it, with the
  * documented type and labels, from start-up, and without raw paths or user/file/path label values; and
  * the behaviours alerts watch really move their counters. Distributed processes are checked in
- * test/distributed/distributed.test.ts with the same contract.
+ * test/distributed/distributed.test.ts with the same contract; a detected tamper moving
+ * auditor_tamper_detected_total through /metrics is driven in test/verification/outcomes.test.ts.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -8,11 +8,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { serviceUnavailable } from '../../platform/errors.ts';
+import { packagePath } from '../../platform/package-root.ts';
 import type { EvidenceBundle } from './bundle-format.ts';
 
 const CANDIDATES = [
-  new URL('../../../web/public/verify-bundle.html', import.meta.url),
-  new URL('../../../web/dist/verify-bundle.html', import.meta.url),
+  packagePath('web', 'public', 'verify-bundle.html'),
+  packagePath('web', 'dist', 'verify-bundle.html'),
 ];
 export const BUNDLE_SLOT = '<script type="application/json" id="evidence-bundle"></script>';
 
