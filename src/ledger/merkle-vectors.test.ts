@@ -3,7 +3,7 @@
  * eight-leaf RFC 6962 test tree of its README.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,13 @@ import {
 import { createTreeReader } from './proofs.ts';
 import { createMemoryTileStore } from './tiles.ts';
 
-const VECTORS = fileURLToPath(new URL('../../../shared/test-vectors/merkle/', import.meta.url));
+// The shared folder beside the checkout, else the workplace's copy (a clean clone elsewhere, as CI makes).
+const VECTORS =
+  [
+    process.env.MERKLE_VECTORS_PATH,
+    fileURLToPath(new URL('../../../shared/test-vectors/merkle/', import.meta.url)),
+    '/work/shared/test-vectors/merkle/',
+  ].find((p): p is string => Boolean(p) && existsSync(p!)) ?? '/work/shared/test-vectors/merkle/';
 
 interface InclusionVector {
   leafIdx: number;
