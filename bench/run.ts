@@ -2,13 +2,14 @@
  * `npm run bench`: every benchmark, one after the other (never in parallel: they would measure each
  * other), each writing bench/results/<name>.json; prints their Markdown tables. Not part of `npm test`.
  *
- *   node --import tsx bench/run.ts [--size smoke|default|large] [--only ingest,search,verify,proofs]
+ *   node --import tsx bench/run.ts [--size smoke|default|large] [--only ingest,search,verify,proofs,api]
  *
  * `default` finishes in minutes; `large` (10 M events for search) is opt-in and checks free disk.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { runApiBench } from './api/api.ts';
 import { runIngestBench } from './ingest/ingest.ts';
 import { runSearchBench } from './search/search.ts';
 import { machine, ROOT, type Size, sizeArg, writeResults } from './support.ts';
@@ -43,6 +44,11 @@ const BENCHES: Bench[] = [
   { name: 'search', title: 'Search (P3)', run: (size) => runSearchBench(size, []) },
   { name: 'verify', title: 'Verify a file and a set (P4, P5)', run: (size) => runVerifyBench(size, []) },
   { name: 'proofs', title: 'Proofs at 10 M leaves (P6)', run: (size) => runProofBench(size, []) },
+  {
+    name: 'api',
+    title: 'API reads through the gateway, memory (P2, P8)',
+    run: (size) => runApiBench(size, []),
+  },
   ...(existsSync(join(ROOT, 'bench', 'ledger-append.ts'))
     ? [
         script('ledger-append', 'Ledger append (P1, ledger share)', 'bench/ledger-append.ts', {

@@ -45,10 +45,11 @@ export function machine() {
 /** A database to write to: DATABASE_URL's, or a new one in a throwaway cluster. */
 export async function benchDatabase(
   name: string,
+  extraConf: string[] = [],
 ): Promise<{ url: string; cluster?: PgCluster; close(): void }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, close() {} };
   const cluster = await startPgCluster({
-    extraConf: ['max_wal_size = 4GB', 'checkpoint_timeout = 30min', 'work_mem = 16MB'],
+    extraConf: ['max_wal_size = 4GB', 'checkpoint_timeout = 30min', 'work_mem = 16MB', ...extraConf],
   });
   psql(cluster, 'postgres', `CREATE DATABASE ${name}`);
   return { url: cluster.url(name), cluster, close: () => cluster.stop() };

@@ -38,8 +38,8 @@ import {
 
 const SIZES: Record<Size, number> = { smoke: 100_000, default: 1_000_000, large: 10_000_000 };
 const QUERIES: Record<Size, number> = { smoke: 100, default: 300, large: 300 };
-const ACTORS = 200;
-const TYPES = [
+export const ACTORS = 200;
+export const TYPES = [
   'UPLOAD',
   'DOWNLOAD',
   'PREVIEW',
@@ -71,7 +71,7 @@ const TYPES = [
   'EDIT_USER',
   'NEW_USER',
 ];
-const ITEMS = 20_000;
+export const ITEMS = 20_000;
 const DAY = 86_400_000;
 const PASSWORD = 'a benchmark password that is long';
 const keySchema = z.object({ createdAt: z.string(), eventId: z.string() });
@@ -79,7 +79,7 @@ const keySchema = z.object({ createdAt: z.string(), eventId: z.string() });
 /** Approximate bytes per stored row with its five indexes, for the free-disk check. */
 const BYTES_PER_ROW = 700;
 
-async function generate(url: string, orgId: string, otherOrg: string, rows: number, end: Date) {
+export async function generate(url: string, orgId: string, otherOrg: string, rows: number, end: Date) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

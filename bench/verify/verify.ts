@@ -34,7 +34,7 @@ import {
   writeResults,
 } from '../support.ts';
 
-interface BoxInfo {
+export interface BoxInfo {
   url: string;
   baseUrls: { baseUrl: string; uploadUrl: string; oauth2Url: string };
   enterprise: { id: string };
@@ -51,7 +51,7 @@ const SIZES: Record<Size, { files: number; verifications: number }> = {
   large: { files: 10_000, verifications: 1000 },
 };
 
-async function startBox(files: number): Promise<{ info: BoxInfo; stop(): void }> {
+export async function startBox(files: number): Promise<{ info: BoxInfo; stop(): void }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/verify/box-process.ts', '--files', String(files)],
@@ -78,7 +78,7 @@ async function startBox(files: number): Promise<{ info: BoxInfo; stop(): void }>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An organisation on the local Box's enterprise with Demo Admin as its audit admin; a session token. */
-async function setUp(app: RunningAllInOne, box: BoxInfo): Promise<{ orgId: string; token: string }> {
+export async function setUp(app: RunningAllInOne, box: BoxInfo): Promise<{ orgId: string; token: string }> {
   const identity = app.services.identity!;
   const { organizationId: orgId } = await identity.admin.bootstrap({
     org: 'Bench Co',
@@ -109,6 +109,28 @@ async function setUp(app: RunningAllInOne, box: BoxInfo): Promise<{ orgId: strin
   await sql`insert into event.org_streams (org_id, enterprise_id, stream_position)
             values (${orgId}, ${box.enterprise.id}, ${box.latestStreamPosition})`.execute(db);
   return { orgId, token: accessToken };
+}
+
+type Api = (
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+) => Promise<{ statusCode: number; body: string; json(): unknown }>;
+
+/** An audit set `name` holding the folder, its baseline recorded (every file observed, MONITORED). */
+export async function monitorFolder(app: RunningAllInOne, api: Api, folderId: string, name = 'Bench') {
+  const v = app.services.verification!.verification;
+  const res = await api('POST', '/api/v1/audit-sets', { name });
+  const setId = (res.json() as { id: string }).id;
+  const add = await api('POST', `/api/v1/audit-sets/${setId}/items`, { itemId: folderId, type: 'folder' });
+  if (add.statusCode !== 202) throw new Error(`adding the folder: ${add.statusCode} ${add.body}`);
+  for (;;) {
+    await app.drainOutboxes();
+    if ((await v.baselines.pending()) === 0) break;
+    if (!(await v.baselines.tick())) await sleep(20);
+  }
+  await app.drainOutboxes();
+  return setId;
 }
 
 export async function runVerifyBench(size: Size, argv = process.argv) {
@@ -144,26 +166,10 @@ export async function runVerifyBench(size: Size, argv = process.argv) {
         },
         ...(body ? { payload: JSON.stringify(body) } : {}),
       });
-    const v = app.services.verification!.verification;
     await app.services.event!.ingester.tick();
 
     // The baseline of the folder of N files.
-    const baseline = await timed(async () => {
-      const res = await api('POST', '/api/v1/audit-sets', { name: 'Bench' });
-      const setId = res.json().id as string;
-      const add = await api('POST', `/api/v1/audit-sets/${setId}/items`, {
-        itemId: box.info.folderId,
-        type: 'folder',
-      });
-      if (add.statusCode !== 202) throw new Error(`adding the folder: ${add.statusCode} ${add.body}`);
-      for (;;) {
-        await app.drainOutboxes();
-        if ((await v.baselines.pending()) === 0) break;
-        if (!(await v.baselines.tick())) await sleep(20);
-      }
-      await app.drainOutboxes();
-      return setId;
-    });
+    const baseline = await timed(() => monitorFolder(app, api, box.info.folderId));
     const setId = baseline.value;
     await app.services.verification!.ledger.checkpoints.signDue({ force: true });
     const fileIds = (
