@@ -371,7 +371,7 @@ export const CONFIG_VARIABLES = {
   AUDITOR_PROMETHEUS_URL: v(
     'Operations',
     'url',
-    'Prometheus base URL read by `auditor ops slo`, `ops capacity` and `deploy check-canary` (or their --prometheus flag).',
+    'Prometheus base URL read by `auditor ops slo`, `ops capacity` and `deploy check-canary` (or their --prometheus flag), and by GET /api/v1/ops/slo for the web Operations page (unset: that page says the SLO summary is not configured).',
   ),
   AUDITOR_BACKUP_DIR: v(
     'Operations',

@@ -228,6 +228,10 @@ export const messages = {
   },
   // Operations
   INCIDENT_NOT_FOUND: { en: 'Incident not found.', ja: 'インシデントが見つかりません。' },
+  PROMETHEUS_UNAVAILABLE: {
+    en: 'Prometheus did not answer; the SLO summary is unavailable.',
+    ja: 'Prometheus から応答がないため、SLO の概要を表示できません。',
+  },
   INCIDENT_TRANSITION_INVALID: {
     en: 'An incident cannot go from {from} to {to}.',
     ja: 'インシデントを {from} から {to} に変更することはできません。',

@@ -4,21 +4,20 @@
  * external auditor as reviewer, adds a folder from Box excluding a subfolder in the tri-state tree
  * (by mouse and by keyboard), and signs out; the auditor signs in, sees only the allowed files,
  * opens one, previews it (the preview answers 200 and lands in the set's access log, recorded by the
- * server), downloads it, verifies it and downloads the evidence bundle; then switches to Japanese and no English UI text or raw key is left on
- * the pages visited. No console error or warning is allowed; screenshots go to
+ * server), downloads it, verifies it and downloads the evidence bundle, verifies the whole set from
+ * its page (live progress, then the report with a file tampered in Box, the run's bundle); then
+ * switches to Japanese and no English UI text or raw key is left on the pages visited. No console error or warning is allowed; screenshots go to
  * test-results/screenshots/.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { type RunningBoxEmulator, startBoxEmulator } from '../../box-emulator/index.ts';
-import { ensureWebBuilt } from '../../scripts/web-build.ts';
-import { localBoxSettings } from '../../src/runtime/demo.ts';
+import type { RunningBoxEmulator } from '../../box-emulator/index.ts';
 import { identityOf, sessionOf, signIn as signInApi } from '../support/identity.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
 import { type BrowserSession, launchBrowser, waitUntil } from './support/browser.ts';
 import { loadCatalogue, untranslated } from './support/catalogues.ts';
+import { type DemoProduct, startDemoProduct } from './support/demo-product.ts';
 import { visibleTexts } from './support/visible-text.ts';
 
 const ADMIN_LOGIN = 'admin@demo.example';
@@ -35,51 +34,32 @@ let browser: BrowserSession;
 let page: Page;
 let adminToken: string;
 let setId: string;
-const ids = {} as Record<'compliance' | 'sox' | 'iso' | 'deficiencyLog' | 'riskRegister', string>;
+/** The set verification the auditor runs (its report is checked in Japanese too). */
+let runId: string;
+const ids = {} as Record<
+  'compliance' | 'sox' | 'iso' | 'deficiencyLog' | 'testResults' | 'riskRegister',
+  string
+>;
 
-/** A free port for the product: Box sends the browser back to our callback on it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+let product: DemoProduct;
 
 before(async () => {
-  ensureWebBuilt({ quiet: true });
-  box = await startBoxEmulator({ demo: true, seed: 1 });
+  product = await startDemoProduct();
+  ({ box, app } = product);
   const state = box.emulator.state;
   ids.compliance = state.folderByPath('Compliance')!.id;
   ids.sox = state.folderByPath('Compliance/SOX')!.id;
   ids.iso = state.folderByPath('Compliance/ISO 27001')!.id;
   ids.deficiencyLog = state.fileByPath('Compliance/SOX/Deficiency Log.csv')!.id;
+  ids.testResults = state.fileByPath('Compliance/SOX/Test Results Q1.xlsx')!.id;
   ids.riskRegister = state.fileByPath('Compliance/ISO 27001/Risk Register.xlsx')!.id;
-  const port = await freePort();
-  // Background work on, as in the product: baselines are recorded, checkpoints signed and cosigned.
-  app = await startTestApp({
-    background: true,
-    env: {
-      PORT: String(port),
-      AUDITOR_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      AUDITOR_CHECKPOINT_INTERVAL: '1s',
-      AUDITOR_WITNESS_INTERVAL: '1s',
-    },
-    box: {
-      settings: localBoxSettings(box, { callsPerMinute: 100_000, timeoutMs: 10_000, maxRetryWaitMs: 5_000 }),
-    },
-  });
   browser = await launchBrowser();
   page = browser.page;
 });
 
 after(async () => {
   await browser?.close();
-  await app?.stop();
-  await box?.close();
+  await product?.stop();
 });
 
 /**
@@ -147,6 +127,7 @@ test('the demo admin signs in with Box through the local Box', async () => {
     'Event search',
     'Audit groups',
     'Users and roles',
+    'Operations',
     'Settings',
   ]);
   // A session for the test's own API checks, and the external auditor, created through the API.
@@ -371,6 +352,66 @@ test('the auditor sees only the allowed files, previews and downloads one', asyn
   expectConsole('the auditor verifies the file', { previewShown: true });
 });
 
+test('the auditor verifies the whole set: live progress, then the report with a TAMPERED file and its bundle', async () => {
+  // Box's content of one file changes behind the ledger's back (no event): the run must find it.
+  box.emulator.controls.tamper({ action: 'change-content', fileId: ids.testResults });
+  await page.goto(`${app.url}/audit-sets/${setId}`);
+  await page.getByRole('heading', { level: 1, name: SET_NAME }).waitFor();
+  // Progress comes from the server-sent event stream (EventSource with the session cookie).
+  const stream = page.waitForRequest((r) => /\/verifications\/[\w-]+\/progress$/.test(r.url()));
+  await page.getByRole('button', { name: 'Verify set', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: `Verification of “${SET_NAME}”` }).waitFor();
+  runId = new URL(page.url()).pathname.split('/')[4]!;
+  await stream;
+  await page
+    .getByRole('status')
+    .filter({ hasText: /^Verification finished: \d+ files checked, 1 tampered\.$/ })
+    .waitFor({ timeout: 30_000 });
+  const run = (await app.api.get(`/api/v1/audit-sets/${setId}/verifications/${runId}`, adminToken)).json();
+  assert.equal(run.status, 'DONE');
+  const bar = page.getByRole('progressbar', { name: 'Summary' });
+  await expectAttribute(bar, 'aria-valuemax', String(run.total));
+  await expectAttribute(bar, 'aria-valuenow', String(run.total));
+  assert.deepEqual(run.counts, { INTACT: run.total - 1, TAMPERED: 1 });
+
+  // The finding first, with its reason in words; then every file of the set, linked within the set.
+  const findings = page.getByRole('region', { name: /Tampered files \(1\)/ });
+  await findings.getByRole('link', { name: 'Test Results Q1.xlsx' }).waitFor();
+  await findings.getByText("A recorded version's content differs in Box.").waitFor();
+  const results = page.getByRole('table', { name: 'Results per file' });
+  await results.getByRole('link', { name: 'Deficiency Log.csv' }).waitFor();
+  assert.equal(await results.getByRole('row').count(), run.total + 1, 'one row per file of the set');
+  assert.equal(
+    await results.getByRole('link', { name: 'Deficiency Log.csv' }).getAttribute('href'),
+    `/files/${ids.deficiencyLog}?setId=${setId}`,
+  );
+  await page.getByLabel('Outcome', { exact: true }).selectOption('TAMPERED');
+  await waitUntil(async () => (await results.getByRole('row').count()) === 2, 'only the TAMPERED file');
+  await results.getByRole('row').filter({ hasText: 'Test Results Q1.xlsx' }).getByText('Tampered').waitFor();
+  const bundle = page.waitForEvent('download');
+  await page
+    .getByRole('region', { name: 'Evidence bundle of this run' })
+    .getByRole('button', { name: 'Evidence bundle (JSON)' })
+    .click();
+  assert.match((await bundle).suggestedFilename(), /^evidence-.*\.json$/);
+  await browser.screenshot('set-verification');
+  await noHorizontalScroll('set-verification');
+
+  // The run is in the set's history.
+  await page.getByRole('link', { name: 'Verification runs' }).click();
+  await page.getByRole('heading', { level: 1, name: `Verification runs of “${SET_NAME}”` }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'Finished' }).filter({ hasText: 'Tampered' }).waitFor();
+  // Back to the report; a file's name leads to its details within the set (where the next step starts).
+  await page.goBack();
+  await page
+    .getByRole('table', { name: 'Results per file' })
+    .getByRole('link', { name: 'Deficiency Log.csv' })
+    .click();
+  await page.getByRole('heading', { level: 1, name: 'Deficiency Log.csv' }).waitFor();
+  await page.getByRole('heading', { name: 'Properties' }).waitFor();
+  expectConsole('the auditor verifies the set');
+});
+
 test('in Japanese, no English UI text or raw key is left on the auditor pages', async () => {
   const en = loadCatalogue('en');
   const ja = loadCatalogue('ja');
@@ -386,6 +427,16 @@ test('in Japanese, no English UI text or raw key is left on the auditor pages', 
   await page.getByRole('row').filter({ hasText: 'Compliance' }).waitFor();
   assert.deepEqual(untranslated(await visibleTexts(page), en, ja), [], 'set contents');
   await browser.screenshot('audit-set-ja');
+
+  await page.goto(`${app.url}/audit-sets/${setId}/verifications/${runId}`);
+  await page.getByRole('heading', { level: 1, name: `「${SET_NAME}」の検証` }).waitFor();
+  await page.getByRole('table', { name: 'ファイルごとの結果' }).getByRole('row').nth(1).waitFor();
+  assert.deepEqual(untranslated(await visibleTexts(page), en, ja), [], 'set verification');
+  await browser.screenshot('set-verification-ja');
+  await page.goto(`${app.url}/audit-sets/${setId}/verifications`);
+  await page.getByRole('heading', { level: 1, name: `「${SET_NAME}」の検証の実行履歴` }).waitFor();
+  await page.getByRole('table').getByRole('link').first().waitFor();
+  assert.deepEqual(untranslated(await visibleTexts(page), en, ja), [], 'set verification runs');
 
   await nav().getByRole('link', { name: 'マイ監査セット' }).click();
   await page.getByRole('heading', { level: 1, name: 'マイ監査セット' }).waitFor();

@@ -78,6 +78,7 @@ test('an audit admin signs in, starts on the audit sets and opens the users page
     'Event search',
     'Audit groups',
     'Users and roles',
+    'Operations',
     'Settings',
   ]);
   await nav.getByRole('link', { name: 'Users and roles' }).click();

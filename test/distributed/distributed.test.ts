@@ -316,6 +316,10 @@ describe('distributed mode', () => {
     for (const [route, set] of owners) assert.equal(set.size, 1, route);
     assert.equal(table.match('GET', `/api/v1/users/${randomUUID()}`)?.service, 'identity-service');
     assert.equal(table.match('GET', '/api/v1/ledger/checkpoint')?.service, 'verification-service');
+    // The Operations page's three sources: each answered by the service that owns the data.
+    assert.equal(table.match('GET', '/api/v1/events/ingest-status')?.service, 'event-service');
+    assert.equal(table.match('GET', '/api/v1/ledger/status')?.service, 'verification-service');
+    assert.equal(table.match('GET', '/api/v1/ops/slo')?.service, 'identity-service');
     assert.equal(table.match('GET', '/api/v1/nothing'), undefined);
   });
 });

@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
 import type { AnyDb } from '../../src/platform/db/database.ts';
-import { type EventFilter, type SearchPage, searchQuery } from '../../src/services/event/event-search-sql.ts';
+import {
+  countsPerDayQuery,
+  type EventFilter,
+  type SearchPage,
+  searchQuery,
+} from '../../src/services/event/event-search-sql.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const ORG = '00000000-0000-4000-8000-00000000000a';
@@ -161,6 +166,43 @@ describe('search paths use their indexes on ≥ 100k rows', () => {
     assert.equal(all.filter((n) => n['Node Type'] === 'Seq Scan').length, 0, JSON.stringify(plan));
     for (const r of all.map((n) => n['Relation Name']).filter((x): x is string => !!x))
       assert.match(r, /^events_2025_0[56]$/);
+  });
+
+  test('counts per UTC day over a fortnight (the Operations page): only the partitions in range, through the primary key once vacuumed', async () => {
+    const fortnight = { from: new Date('2025-06-07T00:00:00Z'), to: new Date('2025-06-21T00:00:00Z') };
+    const plan = async () => {
+      const compiled = countsPerDayQuery(ORG, fortnight, 'UTC').compile(db);
+      const res = await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+        CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [...compiled.parameters]),
+      );
+      const all = nodes(res.rows[0]!['QUERY PLAN'][0]!.Plan);
+      return {
+        all,
+        text: JSON.stringify(all[0]),
+        partitions: [...new Set(all.map((n) => n['Relation Name']).filter((r): r is string => !!r))],
+      };
+    };
+    // Freshly loaded, half of June is in range: PostgreSQL may read June whole (cheaper than the
+    // index then), but never another month — the range on created_at prunes the rest.
+    const fresh = await plan();
+    assert.deepEqual(fresh.partitions, ['events_2025_06'], `only the partition in range: ${fresh.text}`);
+    // Once vacuumed (autovacuum's normal state), the count is an index-only scan of the primary key
+    // (org_id, created_at, …): the day is computed from the index, no row is read.
+    await sql`vacuum analyze event.events`.execute(db);
+    const vacuumed = await plan();
+    assert.deepEqual(vacuumed.partitions, ['events_2025_06'], vacuumed.text);
+    assert.equal(vacuumed.all.filter((n) => n['Node Type'] === 'Seq Scan').length, 0, vacuumed.text);
+    const scans = vacuumed.all.filter((n) => /Index( Only)? Scan/.test(n['Node Type']));
+    assert.ok(scans.length > 0, `an index scan: ${vacuumed.text}`);
+    for (const scan of scans) assert.equal(parents.get(scan['Index Name']!), 'events_pkey', vacuumed.text);
+    // And the counts are those of the rows themselves.
+    const counted = (await countsPerDayQuery(ORG, fortnight, 'UTC').execute(db)).rows;
+    const direct = await sql<{ day: string; count: number }>`
+      select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as count from event.events
+      where org_id = ${ORG} and created_at >= ${fortnight.from} and created_at < ${fortnight.to}
+      group by 1 order by 1`.execute(db);
+    assert.equal(counted.length, 14);
+    assert.deepEqual(counted, direct.rows);
   });
 
   test('the plans match what the search returns', async () => {

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { budgetPolicy } from '../../src/ops/slo-report.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startTestApp } from '../support/test-app.ts';
 import { jsonOf, runCli } from './support/cli.ts';
 import { repoRoot } from './support/prometheus-rule.ts';
 import {
@@ -223,6 +224,33 @@ describe('ops commands reading Prometheus', () => {
       table.stdout,
       /feature-freeze: feature freeze, reliability first \/ 新機能凍結、信頼性改善優先/,
     );
+  });
+
+  test('GET /api/v1/ops/slo (the web Operations page) serves the same summary as `ops slo`, to audit admins', async () => {
+    const app = await startTestApp({ env: { AUDITOR_PROMETHEUS_URL: prom.url } });
+    try {
+      const admin = await app.bootstrapAdmin('admin@slo-prometheus.test');
+      const res = await app.api.get('/api/v1/ops/slo', admin.token);
+      assert.equal(res.statusCode, 200, res.body);
+      const body = res.json() as { configured: boolean; at: string; slos: { slo: string; policy: string }[] };
+      assert.equal(body.configured, true);
+      assert.ok(Math.abs(Date.parse(body.at) - Date.now()) < 60_000);
+      const cli = jsonOf<{ slo: string; policy: string }[]>(
+        await runCli(['ops', 'slo', '--prometheus', prom.url, '--json']),
+      );
+      assert.deepEqual(
+        body.slos.map((l) => [l.slo, l.policy]),
+        cli.map((l) => [l.slo, l.policy]),
+      );
+      assert.deepEqual(Object.fromEntries(body.slos.map((l) => [l.slo, l.policy])), {
+        'audit-availability': 'feature-freeze',
+        'event-freshness': 'service-freeze',
+        'identity-availability': 'normal',
+        'verification-latency': 'incidents-only',
+      });
+    } finally {
+      await app.stop();
+    }
   });
 
   test('the budget policy thresholds are those of plan §10.2', () => {

@@ -12,6 +12,7 @@
  *   access logs             owner, co-owner, member, AA — not reviewers
  *   items                   AA everything of their organisation; others what their sets allow
  *   ledger leaves, proofs   AA (and `ledger:read` tokens); checkpoints every signed-in user
+ *   operations status       AA (and `admin` tokens): ingestion, log and witness of their organisation
  *
  * A set one may not view answers 404 (its existence does not leak); one one may view but not change
  * answers 403; another organisation gets 404 (or 409 BOX_NOT_CONFIGURED on file routes: that
@@ -138,6 +139,20 @@ const ledgerLeaves: Rule = (a) =>
           ? 'isolated'
           : 'forbidden';
 const everyone: Rule = () => 'ok';
+/**
+ * Operations status of the caller's organisation (ADMIN_ONLY): audit admins; API tokens need the
+ * `admin` scope; another organisation's admin is answered about its own organisation.
+ */
+const operations: Rule = (a) =>
+  a === 'ANONYMOUS'
+    ? 'unauth'
+    : a === 'TOKEN_READ'
+      ? 'scope'
+      : a === 'AA' || a === 'CO_OWNER'
+        ? 'ok'
+        : a === 'OTHER_ORG_AA'
+          ? 'isolated'
+          : 'forbidden';
 const nobody: Rule = (a) => common(a, 'GET') ?? 'hidden';
 /** Service routes: no user credential opens them. The webhook: only Box's signature does. */
 const serviceOnly: Rule = () => 'unauth';
@@ -609,6 +624,12 @@ const ROWS: Row[] = [
     request: (f) => get(`${A}/items/${f.ids.excludedFile}/events`),
   },
   {
+    route: `GET ${A}/events/ingest-status`,
+    target: "the organisation's ingestion",
+    rule: operations,
+    request: () => get(`${A}/events/ingest-status`),
+  },
+  {
     route: `POST ${A}/webhooks/box`,
     target: 'an unsigned delivery',
     rule: serviceOnly,
@@ -633,6 +654,12 @@ const ROWS: Row[] = [
     target: 'the cosigned checkpoint',
     rule: checkpoints,
     request: () => get(`${A}/ledger/witness`),
+  },
+  {
+    route: `GET ${A}/ledger/status`,
+    target: "the organisation's log, checkpoint and witness",
+    rule: operations,
+    request: () => get(`${A}/ledger/status`),
   },
   {
     route: `GET ${A}/ledger/proofs/inclusion`,

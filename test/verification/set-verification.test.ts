@@ -132,6 +132,15 @@ describe('verifying a whole audit set', () => {
     } while (cursor);
     assert.deepEqual(new Set(seen), new Set(soxFiles));
     assert.equal(seen.length, soxFiles.length);
+    // Filtered by outcome (the report's filter): only the TAMPERED file.
+    const tampered = await e.app.api.get(
+      `/api/v1/audit-sets/${setId}/verifications/${runId}/files?result=TAMPERED`,
+      admin,
+    );
+    assert.deepEqual(
+      tampered.json().items.map((i: { fileId: string }) => i.fileId),
+      [tamperedId],
+    );
   });
 
   test('the event stream works over a real connection, event by event', async () => {

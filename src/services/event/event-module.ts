@@ -21,6 +21,7 @@ import { registerEventRoutes } from './event-routes.ts';
 import { createEventSearch } from './event-search.ts';
 import { createEventStore } from './event-store.ts';
 import type { EventTables } from './event-tables.ts';
+import { createIngestStatus } from './ingest-status.ts';
 import { createIngester, type Ingester } from './ingester.ts';
 import { registerEventInternalRoutes } from './internal-routes.ts';
 import { eventMigrations } from './migrations/index.ts';
@@ -112,6 +113,14 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
       registerEventRoutes(app, {
         search,
         store,
+        ingestStatus: createIngestStatus({
+          db: database.db,
+          store,
+          leases: deps.leases,
+          clock: ctx.clock,
+          ingestEnabled,
+          pollIntervalMs: ctx.config.AUDITOR_INGEST_POLL_INTERVAL,
+        }),
         searchRateLimit: ctx.config.AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE,
         clients: ctx.clients,
       });

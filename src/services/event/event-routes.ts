@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors.ts';
 import { userOf } from '../../platform/http/authenticate.ts';
-import { SERVICE_ONLY, SIGNED_IN } from '../../platform/http/route-config.ts';
+import { ADMIN_ONLY, SERVICE_ONLY, SIGNED_IN } from '../../platform/http/route-config.ts';
 import type { App } from '../../platform/http/server.ts';
 import { pageSchema } from '../../platform/pagination.ts';
 import type { ServiceClients } from '../../platform/service-module.ts';
@@ -13,6 +13,7 @@ import {
   boxIdSchema,
   eventSchema,
   exportQuerySchema,
+  ingestStatusSchema,
   searchQuerySchema,
   statsQuerySchema,
   statsSchema,
@@ -20,6 +21,7 @@ import {
 import { itemRestriction } from './event-scope.ts';
 import type { EventSearch } from './event-search.ts';
 import type { EventStore } from './event-store.ts';
+import type { IngestStatusReader } from './ingest-status.ts';
 
 const tags = ['events'];
 /** Per-item history reaches back before the item joined any audit set (F3.2). */
@@ -30,6 +32,7 @@ export function registerEventRoutes(
   d: {
     search: EventSearch;
     store: EventStore;
+    ingestStatus: IngestStatusReader;
     searchRateLimit: number;
     clients: Pick<ServiceClients, 'audit' | 'file'>;
   },
@@ -132,6 +135,23 @@ export function registerEventRoutes(
         perDay,
         perType,
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/events/ingest-status',
+    {
+      // Operations data of the whole organisation: audit admins only, never scoped down.
+      config: { auth: ADMIN_ONLY },
+      schema: {
+        tags,
+        summary: 'Ingestion state, lag and events per UTC day over the last 14 days (audit admins)',
+        response: { 200: ingestStatusSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return d.ingestStatus.status(userOf(request).orgId);
     },
   );
 

@@ -87,3 +87,28 @@ export const statsSchema = z.object({
   perDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
   perType: z.array(z.object({ type: z.string(), count: z.number().int() })),
 });
+
+const isoOrNull = z.string().nullable();
+
+export const ingestStatusSchema = z.object({
+  ingestion: z.object({
+    enabledHere: z.boolean().describe('AUDITOR_INGEST_ENABLED on the replica that answered'),
+    leader: z.string().nullable().describe("The replica holding the organisation's ingest lease, if any"),
+    started: z.boolean().describe("False until the ingester first reached the organisation's Box"),
+    lastPollAt: isoOrNull,
+    caughtUpAt: isoOrNull.describe('Last poll that reached the head of the stream (the watermark)'),
+    newestEventAt: isoOrNull,
+    eventsStored: z.number().int(),
+    lastError: z.string().nullable(),
+    lagSeconds: z.number().describe('As auditor_box_ingest_lag_seconds defines it'),
+    lagReference: z.enum(['caught-up', 'newest-event', 'none']),
+    pollIntervalSeconds: z.number(),
+    backfillsRunning: z.number().int(),
+  }),
+  eventsPerDay: z.object({
+    from: z.string(),
+    to: z.string(),
+    total: z.number().int(),
+    days: z.array(z.object({ day: z.string(), count: z.number().int() })),
+  }),
+});

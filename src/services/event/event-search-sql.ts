@@ -97,3 +97,16 @@ export function searchQuery(orgId: string, f: EventFilter, page: SearchPage) {
   }
   return Object.assign(sql<EventRow>`select * from event.events where ${where} ${order}`, { where });
 }
+
+/**
+ * Events per calendar day in `timeZone` over the filter's range. The bounds are plain conditions on
+ * created_at next to org_id, so the planner prunes the monthly partitions outside the range and can
+ * read the rest through (org_id, created_at, …) indexes: counting a fortnight never reads the whole
+ * table (the EXPLAIN test in test/events/indexes.test.ts).
+ */
+export function countsPerDayQuery(orgId: string, f: EventFilter, timeZone: string) {
+  const where = sql.join(filterSql(orgId, f), sql` and `);
+  return sql<{ day: string; count: number }>`
+    select to_char(date_trunc('day', created_at at time zone ${timeZone}), 'YYYY-MM-DD') as day, count(*)::int as count
+    from event.events where ${where} group by 1 order by 1`;
+}

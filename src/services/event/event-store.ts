@@ -5,7 +5,7 @@
  * with back-fill), and only the new keys' rows reach `event.events`.
  */
 import { CompiledQuery, sql } from 'kysely';
-import { type EventFilter, type SearchPage, searchQuery } from './event-search-sql.ts';
+import { countsPerDayQuery, type EventFilter, type SearchPage, searchQuery } from './event-search-sql.ts';
 import type { EventDb, EventRow, EventTrx } from './event-tables.ts';
 import type { NormalizedEvent } from './normalize-event.ts';
 
@@ -197,11 +197,7 @@ export function createEventStore(db: EventDb): EventStore {
     },
 
     async countsPerDay(orgId, filter, timeZone) {
-      const { where } = searchQuery(orgId, filter, { limit: 0, order: 'asc' });
-      const res = await sql<{ day: string; count: number }>`
-        select to_char(date_trunc('day', created_at at time zone ${timeZone}), 'YYYY-MM-DD') as day, count(*)::int as count
-        from event.events where ${where} group by 1 order by 1`.execute(db);
-      return res.rows;
+      return (await countsPerDayQuery(orgId, filter, timeZone).execute(db)).rows;
     },
 
     async countsPerType(orgId, filter) {

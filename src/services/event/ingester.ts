@@ -11,8 +11,12 @@ import { crashPoint } from '../../platform/crash-points.ts';
 import type { OrganizationSummary } from '../identity/identity-client.ts';
 import type { Backfills } from './backfill.ts';
 import type { EventDeps } from './event-deps.ts';
+import { ingestLag } from './ingest-lag.ts';
 import { MalformedEventError, type NormalizedEvent, normalizeEvent } from './normalize-event.ts';
 import { assertLease, LeaseLostError, storeAndAnnounce } from './stored-page.ts';
+
+/** The lease one replica holds to ingest an organisation (also read by the ingest-status API). */
+export const ingestLeaseName = (orgId: string) => `ingest:${orgId}`;
 
 /** Pages per organisation per tick before yielding to the others. */
 const PAGES_PER_TICK = 20;
@@ -31,7 +35,7 @@ export function createIngester(
   onBackfillScheduled?: () => void,
 ): Ingester {
   const db = d.database.db;
-  const leaseName = (orgId: string) => `ingest:${orgId}`;
+  const leaseName = ingestLeaseName;
 
   function normalizeAll(entries: Parameters<typeof normalizeEvent>[0][], orgId: string): NormalizedEvent[] {
     const out: NormalizedEvent[] = [];
@@ -190,14 +194,7 @@ export function createIngester(
       .where('org_id', '=', orgId)
       .executeTakeFirst();
     if (!s) return;
-    // Freshness: how long ago we last knew we had everything Box had. Caught up: the last poll that
-    // reached the head of the stream; catching up: the newest event stored so far.
-    const reference =
-      s.caught_up_at && s.last_poll_at && s.caught_up_at.getTime() === s.last_poll_at.getTime()
-        ? s.caught_up_at
-        : s.newest_event_at;
-    const lag = reference ? Math.max(0, (d.clock.now().getTime() - reference.getTime()) / 1000) : 0;
-    d.metrics.boxIngestLag.set({ org: orgId }, lag);
+    d.metrics.boxIngestLag.set({ org: orgId }, ingestLag(s, d.clock.now()).seconds);
   }
 
   return {

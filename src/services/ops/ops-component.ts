@@ -1,7 +1,8 @@
 /**
- * The operations component: incident records (schema `ops`) and the operations API. It has no
- * process of its own: the identity service hosts it (two lines in identity-module.ts), and its
- * migrations are the `ops` set of src/migration-sets.ts, applied wherever identity's are.
+ * The operations component: incident records (schema `ops`), the operations API and the SLO
+ * summary (read from Prometheus). It has no process of its own: the identity service hosts it (two
+ * lines in identity-module.ts), and its migrations are the `ops` set of src/migration-sets.ts,
+ * applied wherever identity's are.
  */
 import type { Database } from '../../platform/db/database.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -9,6 +10,7 @@ import type { ServiceContext } from '../../platform/service-module.ts';
 import { incidentReport } from './incident-report.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { registerSloRoutes } from './slo-routes.ts';
 
 export interface OpsComponent {
   incidents: IncidentStore;
@@ -31,6 +33,7 @@ export function createOpsComponent(
         alertmanagerToken: ctx.config.AUDITOR_ALERTMANAGER_TOKEN,
         now,
       });
+      registerSloRoutes(app, { prometheusUrl: ctx.config.AUDITOR_PROMETHEUS_URL, now });
     },
     adminCommands: {
       'ops.incidents': async (args) =>

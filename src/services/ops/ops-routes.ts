@@ -5,6 +5,7 @@
  *   GET   /api/v1/ops/incidents           audit admins: incidents, newest first (?month=YYYY-MM, ?state=)
  *   GET   /api/v1/ops/incidents/:id       audit admins: one incident with its state history
  *   PATCH /api/v1/ops/incidents/:id       audit admins: move it along the plan's state machine
+ *   GET   /api/v1/ops/slo                 audit admins: the SLO summary from Prometheus (slo-routes.ts)
  * The webhook and incident changes stay open in maintenance mode: incidents do not wait for the window.
  */
 import { timingSafeEqual } from 'node:crypto';

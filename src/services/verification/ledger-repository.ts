@@ -339,6 +339,18 @@ export function createLedgerRepository() {
       return r && { ...toCheckpoint(r), line: r.line, witnessKey: r.witness_key };
     },
 
+    /** The newest cosignature the ledger imported for one log: its size and times, without the line. */
+    async latestCosignature(
+      db: Db,
+      logId: number,
+    ): Promise<{ treeSize: number; cosignedAt: Date; receivedAt: Date } | undefined> {
+      const res = await sql<{ tree_size: number; cosigned_at: Date; received_at: Date }>`
+        select tree_size, cosigned_at, received_at from ledger.cosignatures where log_id = ${logId}
+        order by tree_size desc, cosigned_at desc limit 1`.execute(db);
+      const r = res.rows[0];
+      return r && { treeSize: Number(r.tree_size), cosignedAt: r.cosigned_at, receivedAt: r.received_at };
+    },
+
     /** Cosignatures of one log (the audit re-verifies them). */
     async cosignatures(
       db: Db,

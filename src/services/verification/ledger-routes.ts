@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { userOf } from '../../platform/http/authenticate.ts';
-import { type AuthRequirement, PUBLIC, SIGNED_IN } from '../../platform/http/route-config.ts';
+import { ADMIN_ONLY, type AuthRequirement, PUBLIC, SIGNED_IN } from '../../platform/http/route-config.ts';
 import type { App } from '../../platform/http/server.ts';
 import type { LedgerApi } from './ledger-api.ts';
 import {
@@ -15,10 +15,12 @@ import {
   inclusionQuery,
   leafParams,
   leafSchema,
+  ledgerStatusSchema,
   publicKeysSchema,
   signedNote,
   treeSizeParams,
 } from './ledger-schemas.ts';
+import type { LedgerStatusReader } from './ledger-status.ts';
 
 const tags = ['ledger'];
 /** Leaves and proofs: audit admins (checked in code) and API tokens with `ledger:read`. */
@@ -27,7 +29,7 @@ const LEDGER_READ: AuthRequirement = { kind: 'user', scope: 'ledger:read' };
 const sendNote = (reply: FastifyReply, note: string) =>
   reply.type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(note);
 
-export function registerLedgerRoutes(app: App, api: LedgerApi): void {
+export function registerLedgerRoutes(app: App, api: LedgerApi, status: LedgerStatusReader): void {
   app.get(
     '/api/v1/ledger/checkpoint',
     {
@@ -67,6 +69,23 @@ export function registerLedgerRoutes(app: App, api: LedgerApi): void {
       },
     },
     async (request, reply) => sendNote(reply, await api.witnessed(userOf(request))),
+  );
+
+  app.get(
+    '/api/v1/ledger/status',
+    {
+      // Operations data (log size, checkpoint age, the witness's refusals): audit admins only.
+      config: { auth: ADMIN_ONLY },
+      schema: {
+        tags,
+        summary: "Your organisation's log size, latest checkpoint and witness status (audit admins)",
+        response: { 200: ledgerStatusSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return status.status(userOf(request).orgId);
+    },
   );
 
   app.get(

@@ -51,3 +51,43 @@ export const internalLeafRecordsFromBody = orgId.extend({
   fromIndex: count,
   limit: z.number().int().min(1).max(MAX_LEDGER_BATCH),
 });
+
+export const ledgerStatusSchema = z.object({
+  origin: z.string(),
+  treeSize: z.number().int(),
+  logCreatedAt: z.string().nullable(),
+  checkpointIntervalSeconds: z.number(),
+  checkpoint: z
+    .object({
+      treeSize: z.number().int(),
+      signedAt: z.string(),
+      ageSeconds: z.number(),
+      uncoveredLeaves: z.number().int(),
+    })
+    .nullable(),
+  witness: z.object({
+    configured: z.boolean(),
+    reachable: z.boolean().nullable(),
+    lastCosignature: z
+      .object({
+        treeSize: z.number().int(),
+        cosignedAt: z.string(),
+        receivedAt: z.string(),
+        ageSeconds: z.number(),
+      })
+      .nullable(),
+    refusals: z
+      .array(
+        z.object({
+          code: z.string(),
+          message: z.string(),
+          treeSize: z.number().nullable(),
+          previousSize: z.number().nullable(),
+          firstSeenAt: z.string(),
+          lastSeenAt: z.string(),
+          occurrences: z.number().int(),
+        }),
+      )
+      .nullable(),
+  }),
+});

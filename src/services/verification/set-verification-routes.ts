@@ -4,7 +4,8 @@
  *   POST /api/v1/audit-sets/:id/verifications                          start (202, the run)
  *   GET  /api/v1/audit-sets/:id/verifications                          the set's runs, newest first
  *   GET  /api/v1/audit-sets/:id/verifications/:verificationId          a run: progress and summary
- *   GET  /api/v1/audit-sets/:id/verifications/:verificationId/files    its per-file results (paged)
+ *   GET  /api/v1/audit-sets/:id/verifications/:verificationId/files    its per-file results (paged;
+ *                                                                      ?result= one outcome)
  *   GET  /api/v1/audit-sets/:id/verifications/:verificationId/progress server-sent events
  *
  * Progress is kept in the database, so polling and the event stream work on any replica. The stream
@@ -27,6 +28,7 @@ import { pageKey, requesterOf } from './verification-routes.ts';
 import {
   fileVerificationSummarySchema,
   pageQuery,
+  runFilesQuery,
   runParams,
   setParams,
   setVerificationSchema,
@@ -135,7 +137,7 @@ export function registerSetVerificationRoutes(
         tags,
         summary: 'The per-file results of a set verification, in the order they finished',
         params: runParams,
-        querystring: pageQuery,
+        querystring: runFilesQuery,
         response: { 200: pageSchema(fileVerificationSummarySchema) },
       },
     },
@@ -144,7 +146,7 @@ export function registerSetVerificationRoutes(
       const run = await d.access.setRun(user, request.params.verificationId, request.params.id);
       // Forward only, in the order the files finished.
       const after = decodeCursor(request.query.cursor, seqKey).after?.seq ?? 0;
-      const rows = await d.store.ofRun(d.db, run.id, after, request.query.limit + 1);
+      const rows = await d.store.ofRun(d.db, run.id, after, request.query.limit + 1, request.query.result);
       const visible = rows.slice(0, request.query.limit);
       const last = visible[visible.length - 1];
       return {

@@ -32,6 +32,7 @@ import { createLedgerProver, type LedgerProver } from './ledger-prover.ts';
 import { createLedgerReader, type LedgerReader } from './ledger-reader.ts';
 import { createLedgerRepository, type LedgerRepository } from './ledger-repository.ts';
 import { registerLedgerRoutes } from './ledger-routes.ts';
+import { createLedgerStatus } from './ledger-status.ts';
 import { createLogAuditor, type LogAuditor } from './log-auditor.ts';
 import { createLogDirectory } from './log-directory.ts';
 import { verificationMigrations } from './migrations/index.ts';
@@ -232,7 +233,19 @@ export async function createVerificationService(
       setRunsJob,
     ],
     registerRoutes(app) {
-      registerLedgerRoutes(app, api);
+      registerLedgerRoutes(
+        app,
+        api,
+        createLedgerStatus({
+          db,
+          repo,
+          witness,
+          originOf,
+          clock: ctx.clock,
+          log: ctx.log,
+          checkpointIntervalMs: config.AUDITOR_CHECKPOINT_INTERVAL,
+        }),
+      );
       registerInternalLedgerRoutes(app, client);
       registerVerificationRoutes(app, {
         db,

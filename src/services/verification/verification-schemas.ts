@@ -193,6 +193,9 @@ export const fileParams = z.object({ id: boxIdSchema });
 export const setParams = z.object({ id: z.string().uuid() });
 export const runParams = z.object({ id: z.string().uuid(), verificationId: z.string().uuid() });
 export const pageQuery = z.object({ limit: limitSchema, cursor: cursorSchema });
+export const runFilesQuery = pageQuery.extend({
+  result: resultSchema.optional().describe('only the files with this outcome'),
+});
 export const verifyFileBody = z
   .object({ setId: z.string().uuid().optional().describe('verify as part of this audit set') })
   .default({});

@@ -197,13 +197,7 @@ export function createVerificationStore() {
       fileId: string,
       page: { limit: number; after?: PageKey | undefined; before?: PageKey | undefined },
     ): Promise<StoredVerification[]> {
-      const key = page.after ?? page.before;
-      const cond = !key
-        ? sql``
-        : page.after
-          ? sql`and (started_at, id) < (${key.at}, ${key.id})`
-          : sql`and (started_at, id) > (${key.at}, ${key.id})`;
-      const dir = page.before ? sql`asc` : sql`desc`;
+      const { cond, dir } = newestFirst(page);
       const res = await sql<RawVerification>`
         select * from ledger.verifications where org_id = ${orgId} and file_id = ${fileId} ${cond}
         order by started_at ${dir}, id ${dir} limit ${page.limit + 1}`.execute(db);
@@ -233,9 +227,16 @@ export function createVerificationStore() {
     },
 
     /** File results of a set run after `afterSeq`, in completion order. */
-    async ofRun(db: Db, runId: string, afterSeq: number, limit: number): Promise<StoredVerification[]> {
+    async ofRun(
+      db: Db,
+      runId: string,
+      afterSeq: number,
+      limit: number,
+      result?: VerificationResult,
+    ): Promise<StoredVerification[]> {
       const res = await sql<RawVerification>`
         select * from ledger.verifications where set_verification_id = ${runId} and seq > ${afterSeq}
+          and (${result ?? null}::text is null or result = ${result ?? null})
         order by seq limit ${limit}`.execute(db);
       return res.rows.map(toVerification);
     },
@@ -284,13 +285,7 @@ export function createVerificationStore() {
       setId: string,
       page: { limit: number; after?: PageKey | undefined; before?: PageKey | undefined },
     ): Promise<SetRunRow[]> {
-      const key = page.after ?? page.before;
-      const cond = !key
-        ? sql``
-        : page.after
-          ? sql`and (started_at, id) < (${key.at}, ${key.id})`
-          : sql`and (started_at, id) > (${key.at}, ${key.id})`;
-      const dir = page.before ? sql`asc` : sql`desc`;
+      const { cond, dir } = newestFirst(page);
       const res = await sql<RawRun>`
         select * from ledger.set_verifications where org_id = ${orgId} and set_id = ${setId} ${cond}
         order by started_at ${dir}, id ${dir} limit ${page.limit + 1}`.execute(db);
@@ -309,3 +304,17 @@ export function createVerificationStore() {
 }
 
 export type VerificationStore = ReturnType<typeof createVerificationStore>;
+
+/**
+ * Keyset paging newest first on (started_at, id): `after` continues towards older rows, `before`
+ * goes back towards newer ones (read ascending; the caller reverses).
+ */
+function newestFirst(page: { after?: PageKey | undefined; before?: PageKey | undefined }) {
+  const key = page.after ?? page.before;
+  const cond = !key
+    ? sql``
+    : page.after
+      ? sql`and (started_at, id) < (${key.at}, ${key.id})`
+      : sql`and (started_at, id) > (${key.at}, ${key.id})`;
+  return { cond, dir: page.before ? sql`asc` : sql`desc` };
+}

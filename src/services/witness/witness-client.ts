@@ -17,15 +17,34 @@ export interface CosignedCheckpoint {
   cosignedAt: string;
 }
 
+/**
+ * A checkpoint the witness refused (a fork, a rollback, an inconsistent or badly signed one). As
+ * public as a cosignature: it is the witness's statement that the log misbehaved.
+ */
+export interface WitnessRefusal {
+  code: string;
+  message: string;
+  treeSize: number | null;
+  previousSize: number | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  occurrences: number;
+}
+
 export interface WitnessClient {
   /** The witness's C2SP verifier key (cosignature/v1, type 0x04). */
   verifierKey(): Promise<string>;
   /** Latest cosigned checkpoint of each origin the witness knows (unknown origins are left out). */
   cosigned(origins: string[]): Promise<CosignedCheckpoint[]>;
+  /** The latest refusals recorded for one origin, newest first. */
+  refusals(origin: string): Promise<WitnessRefusal[]>;
 }
 
 export const WITNESS_PUBLIC_KEY_PATH = '/witness/v1/public-key';
 export const WITNESS_COSIGNED_PATH = '/witness/v1/cosigned';
+export const WITNESS_REFUSALS_PATH = '/witness/v1/refusals';
+/** Refusals published per origin: the newest ones tell whether the log misbehaved lately. */
+export const REFUSALS_LIMIT = 20;
 /** Origins per request (query string length stays far below server limits). */
 export const COSIGNED_BATCH = 50;
 
@@ -52,6 +71,10 @@ export function createWitnessHttpClient(baseUrl: string, timeoutMs = 10_000): Wi
         out.push(...(await get<{ items: CosignedCheckpoint[] }>(`${WITNESS_COSIGNED_PATH}?${query}`)).items);
       }
       return out;
+    },
+    async refusals(origin) {
+      const query = new URLSearchParams({ origin });
+      return (await get<{ items: WitnessRefusal[] }>(`${WITNESS_REFUSALS_PATH}?${query}`)).items;
     },
   };
 }

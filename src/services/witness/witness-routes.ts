@@ -1,7 +1,7 @@
 /**
  * The witness's own HTTP routes (its process in distributed mode; not routed by the gateway): its
- * verifier key and the latest cosigned checkpoint per origin. Cosignatures are public statements,
- * verifiable by anyone with the key, so these routes need no credential.
+ * verifier key, the latest cosigned checkpoint per origin and the checkpoints it refused. Cosignatures
+ * and refusals are public statements about a log, so these routes need no credential.
  */
 import { z } from 'zod';
 import { PUBLIC } from '../../platform/http/route-config.ts';
@@ -10,6 +10,7 @@ import {
   COSIGNED_BATCH,
   WITNESS_COSIGNED_PATH,
   WITNESS_PUBLIC_KEY_PATH,
+  WITNESS_REFUSALS_PATH,
   type WitnessClient,
 } from './witness-client.ts';
 
@@ -54,5 +55,33 @@ export function registerWitnessRoutes(app: App, client: WitnessClient): void {
       },
     },
     async (request) => ({ items: await client.cosigned(request.query.origin) }),
+  );
+  app.get(
+    WITNESS_REFUSALS_PATH,
+    {
+      config: { auth: PUBLIC },
+      schema: {
+        tags,
+        summary:
+          'The latest checkpoints refused for an origin (forks, rollbacks, inconsistencies), newest first',
+        querystring: z.object({ origin: z.string().min(1).max(300) }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                code: z.string(),
+                message: z.string(),
+                treeSize: z.number().nullable(),
+                previousSize: z.number().nullable(),
+                firstSeenAt: z.string(),
+                lastSeenAt: z.string(),
+                occurrences: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await client.refusals(request.query.origin) }),
   );
 }

@@ -26,7 +26,7 @@ import { createIntervalJob } from '../../platform/interval-job.ts';
 import type { Logger } from '../../platform/logging.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import { LedgerSourceError, type WatchedLog, type WitnessLedgerSource } from './ledger-source.ts';
-import type { WitnessClient } from './witness-client.ts';
+import { REFUSALS_LIMIT, type WitnessClient } from './witness-client.ts';
 import type { WitnessStore } from './witness-store.ts';
 
 export interface WitnessOutcome {
@@ -216,6 +216,18 @@ export function createWitness<L extends WatchedLog>(d: {
         treeSize: l.treeSize,
         note: addNoteSignatureLines(l.note, [l.cosignature]),
         cosignedAt: l.cosignedAt.toISOString(),
+      }));
+    },
+    async refusals(origin) {
+      const store = await d.store();
+      return (await store.refusals(origin, REFUSALS_LIMIT)).map((r) => ({
+        code: r.code,
+        message: r.message,
+        treeSize: r.treeSize,
+        previousSize: r.previousSize,
+        firstSeenAt: r.firstSeenAt.toISOString(),
+        lastSeenAt: r.lastSeenAt.toISOString(),
+        occurrences: r.occurrences,
       }));
     },
   };

@@ -1640,6 +1640,63 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/ops/slo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SLO summary from Prometheus (30-day SLI, objective, error budget), or configured: false */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  /** @enum {boolean} */
+                  configured: false;
+                }
+              | {
+                  /** @enum {boolean} */
+                  configured: true;
+                  at: string;
+                  slos: {
+                    slo: string;
+                    service: string;
+                    objective: number | null;
+                    sli: number | null;
+                    errorRatio: number | null;
+                    budgetRemaining: number | null;
+                    budgetMinutesLeft: number | null;
+                    budgetMinutesTotal: number | null;
+                    /** @enum {string} */
+                    policy: 'normal' | 'feature-freeze' | 'incidents-only' | 'service-freeze' | 'unknown';
+                  }[];
+                };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit-sets': {
     parameters: {
       query?: never;
@@ -3580,6 +3637,72 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events/ingest-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ingestion state, lag and events per UTC day over the last 14 days (audit admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ingestion: {
+                /** @description AUDITOR_INGEST_ENABLED on the replica that answered */
+                enabledHere: boolean;
+                /** @description The replica holding the organisation's ingest lease, if any */
+                leader: string | null;
+                /** @description False until the ingester first reached the organisation's Box */
+                started: boolean;
+                lastPollAt: string | null;
+                /** @description Last poll that reached the head of the stream (the watermark) */
+                caughtUpAt: string | null;
+                newestEventAt: string | null;
+                eventsStored: number;
+                lastError: string | null;
+                /** @description As auditor_box_ingest_lag_seconds defines it */
+                lagSeconds: number;
+                /** @enum {string} */
+                lagReference: 'caught-up' | 'newest-event' | 'none';
+                pollIntervalSeconds: number;
+                backfillsRunning: number;
+              };
+              eventsPerDay: {
+                from: string;
+                to: string;
+                total: number;
+                days: {
+                  day: string;
+                  count: number;
+                }[];
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/items/{id}/events': {
     parameters: {
       query?: never;
@@ -3783,6 +3906,74 @@ export interface paths {
           };
           content: {
             'application/json': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ledger/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your organisation's log size, latest checkpoint and witness status (audit admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              origin: string;
+              treeSize: number;
+              logCreatedAt: string | null;
+              checkpointIntervalSeconds: number;
+              checkpoint: {
+                treeSize: number;
+                signedAt: string;
+                ageSeconds: number;
+                uncoveredLeaves: number;
+              } | null;
+              witness: {
+                configured: boolean;
+                reachable: boolean | null;
+                lastCosignature: {
+                  treeSize: number;
+                  cosignedAt: string;
+                  receivedAt: string;
+                  ageSeconds: number;
+                } | null;
+                refusals:
+                  | {
+                      code: string;
+                      message: string;
+                      treeSize: number | null;
+                      previousSize: number | null;
+                      firstSeenAt: string;
+                      lastSeenAt: string;
+                      occurrences: number;
+                    }[]
+                  | null;
+              };
+            };
           };
         };
       };
@@ -4965,6 +5156,15 @@ export interface paths {
         query?: {
           limit?: number;
           cursor?: string;
+          /** @description only the files with this outcome */
+          result?:
+            | 'INTACT'
+            | 'CHANGED'
+            | 'TAMPERED'
+            | 'DELETED'
+            | 'NOT_MONITORED'
+            | 'UNVERIFIABLE'
+            | 'PENDING';
         };
         header?: never;
         path: {

@@ -49,11 +49,30 @@ const EventSearchPage = lazy(() =>
 const FileDetailsPage = lazy(() =>
   import('../features/files/file-details-page.tsx').then((m) => ({ default: m.FileDetailsPage })),
 );
+const OperationsPage = lazy(() =>
+  import('../features/operations/operations-page.tsx').then((m) => ({ default: m.OperationsPage })),
+);
+const SetVerificationsPage = lazy(() =>
+  import('../features/set-verification/set-verifications-page.tsx').then((m) => ({
+    default: m.SetVerificationsPage,
+  })),
+);
+const SetVerificationRunPage = lazy(() =>
+  import('../features/set-verification/set-verification-run-page.tsx').then((m) => ({
+    default: m.SetVerificationRunPage,
+  })),
+);
 
 export interface PageEntry {
   path: string;
   /** Key of the navigation label in the catalogues; pages without one are reached by links. */
-  navLabel?: 'nav.auditSets' | 'nav.events' | 'nav.auditGroups' | 'nav.users' | 'nav.settings';
+  navLabel?:
+    | 'nav.auditSets'
+    | 'nav.events'
+    | 'nav.auditGroups'
+    | 'nav.users'
+    | 'nav.operations'
+    | 'nav.settings';
   /** Roles that may open the page; undefined = every signed-in user. */
   roles?: readonly Role[];
   element: ReactElement;
@@ -68,6 +87,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/events', navLabel: 'nav.events', element: <EventSearchPage /> },
   { path: '/audit-groups', navLabel: 'nav.auditGroups', roles: AA, element: <AuditGroupsPage /> },
   { path: '/users', navLabel: 'nav.users', roles: AA, element: <UsersPage /> },
+  { path: '/operations', navLabel: 'nav.operations', roles: AA, element: <OperationsPage /> },
   { path: '/settings', navLabel: 'nav.settings', element: <SettingsPage /> },
   { path: '/audit-sets/new', roles: AA, element: <NewAuditSetPage /> },
   { path: '/audit-sets/:setId', element: <AuditSetPage /> },
@@ -76,6 +96,9 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/audit-sets/:setId/items/:itemId', element: <SetFolderPage /> },
   { path: '/audit-sets/:setId/items/:itemId/allow-list', roles: BOX_USERS, element: <EditAllowListPage /> },
   { path: '/audit-sets/:setId/access-log', roles: BOX_USERS, element: <AccessLogPage /> },
+  // Whoever may read the set (collaborators, external auditors included; audit admins): the API decides.
+  { path: '/audit-sets/:setId/verifications', element: <SetVerificationsPage /> },
+  { path: '/audit-sets/:setId/verifications/:verificationId', element: <SetVerificationRunPage /> },
   { path: '/files/:fileId', element: <FileDetailsPage /> },
   { path: '/box/file/:itemId', roles: BOX_USERS, element: <BoxFileEntryPage /> },
   { path: '/box/folder/:itemId', roles: BOX_USERS, element: <BoxFolderEntryPage /> },

@@ -14,6 +14,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { StatusMessage } from '../../ui/status-message.tsx';
 import { useCurrentUser } from '../session/session-api.ts';
+import { StartSetVerification } from '../set-verification/start-set-verification.tsx';
 import {
   isPending,
   setPermissions,
@@ -72,6 +73,11 @@ function AuditSetView({ setId }: { setId: string }) {
           >
             <span aria-hidden="true">{s.favourite ? '★' : '☆'}</span> {t('sets.favourite')}
           </button>
+          {/* Every reader of the set may verify it and read its runs (F6.5); the API decides. */}
+          <StartSetVerification setId={s.id} className="button secondary" />
+          <Link className="button secondary" to={`/audit-sets/${s.id}/verifications`}>
+            {t('setVerification.runsLink')}
+          </Link>
           {may.viewAccessLogs ? (
             <Link className="button secondary" to={`/audit-sets/${s.id}/access-log`}>
               {t('sets.accessLog')}

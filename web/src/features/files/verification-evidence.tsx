@@ -149,7 +149,7 @@ const CODES = [
 ] as const satisfies readonly VerificationReason['code'][];
 
 /** A reason in the UI language (the API's message is English), with the ids it rests on. */
-function ReasonText({ reason: r }: { reason: VerificationReason }) {
+export function ReasonText({ reason: r }: { reason: VerificationReason }) {
   const { t, i18n } = useTranslation();
   const known = (CODES as readonly string[]).includes(r.code);
   const details = [
