@@ -368,6 +368,12 @@ export const CONFIG_VARIABLES = {
     'Bearer token Alertmanager sends to POST /api/v1/ops/alertmanager (the incident recorder). Unset: the receiver refuses every call.',
     { secret: true },
   ),
+  AUDITOR_TOKEN: v(
+    'Operations',
+    'string',
+    'API token the CLI sends to a server for commands that go through its API (`auditor events export`); `auditor admin token` mints one. Not read by servers.',
+    { secret: true },
+  ),
   AUDITOR_PROMETHEUS_URL: v(
     'Operations',
     'url',

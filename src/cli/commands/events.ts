@@ -13,6 +13,7 @@ import { backfillArgsSchema } from '../../services/event/backfill-admin.ts';
 import { cliConfig, runningServerSocket } from '../local-runtime.ts';
 import { withOfflineServices } from '../offline-services.ts';
 import { fail, printJson } from '../output.ts';
+import { registerEventsExport } from './events-export.ts';
 
 const POLL_MS = 500;
 
@@ -60,7 +61,8 @@ async function follow(
 }
 
 export function registerEvents(program: Command): void {
-  const events = program.command('events').description('Box event collection');
+  const events = program.command('events').description('Box event collection and export');
+  registerEventsExport(events);
   events
     .command('backfill')
     .description(
