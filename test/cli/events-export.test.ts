@@ -1,7 +1,8 @@
 /**
- * `auditor events export` (product.md F3.3, F8) against a running server on real PostgreSQL: the
- * file it writes is exactly what the API exports for the same filters, in both formats; bad
- * filters exit 2 with the server's error code and leave no file; a missing token exits 2.
+ * `auditor events export` and `auditor events status` (product.md F3.3, F8) against a running
+ * server on real PostgreSQL: the file export writes is exactly what the API exports for the same
+ * filters, in both formats; bad filters exit 2 with the server's error code and leave no file; a
+ * missing token exits 2; status prints what the operations overview shows.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -143,5 +144,21 @@ describe('auditor events export', () => {
     );
     assert.equal(badFormat.code, 2);
     assert.match(badFormat.stderr, /--format must be csv or json/);
+  });
+
+  test('status: the same ingestion figures as the API, as JSON and as a table', async () => {
+    const json = await runCli(['events', 'status', '--json', '--url', url, '--token', token], env());
+    assert.equal(json.code, 0, json.stderr);
+    const res = await fetch(`${url}/api/v1/events/ingest-status`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const fromApi = (await res.json()) as { eventsPerDay: unknown; ingestion: { eventsStored: number } };
+    const printed = JSON.parse(json.stdout);
+    assert.deepEqual(printed.eventsPerDay, fromApi.eventsPerDay);
+    assert.equal(printed.ingestion.eventsStored, fromApi.ingestion.eventsStored);
+    const table = await runCli(['events', 'status', '--url', url, '--token', token], env());
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^lag \(s\)\s+\d+ \((none|caught-up|newest-event)\)$/m);
+    assert.equal(table.stdout.match(/^\d{4}-\d{2}-\d{2}\s+\d+$/gm)?.length, 14, 'fourteen days');
   });
 });

@@ -6,19 +6,17 @@
  * It goes through the API on purpose: the export is what the token's user may search (GU/EA scoping
  * and audit-set filters live in the services), it works the same against the all-in-one server,
  * the gateway of a distributed installation, and while the server holds the embedded database, and
- * the server streams, so there is no size limit here either. The token comes from --token or
- * AUDITOR_TOKEN (`auditor admin token` mints one); the URL from --url, else AUDITOR_PUBLIC_URL,
- * else this machine's server (http://localhost:PORT).
+ * the server streams, so there is no size limit here either (URL and token: ../server-api.ts).
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Command } from 'commander';
-import { cliConfig } from '../local-runtime.ts';
 import { fail } from '../output.ts';
+import { type ServerApiOptions, serverGet, withServerOptions } from '../server-api.ts';
 
-interface ExportOptions {
+interface ExportOptions extends ServerApiOptions {
   format: string;
   from?: string;
   to?: string;
@@ -29,13 +27,11 @@ interface ExportOptions {
   auditSet?: string;
   order?: string;
   output?: string;
-  url?: string;
-  token?: string;
 }
 
-/** The export URL for these options (only the filters given are sent; the server validates them). */
-export function exportUrl(base: string, o: ExportOptions): URL {
-  const url = new URL('/api/v1/events/export', base);
+/** The export path for these options (only the filters given are sent; the server validates them). */
+export function exportPath(o: ExportOptions): string {
+  const query = new URLSearchParams();
   const params: [string, string | undefined][] = [
     ['format', o.format],
     ['from', o.from],
@@ -47,8 +43,8 @@ export function exportUrl(base: string, o: ExportOptions): URL {
     ['auditSet', o.auditSet],
     ['order', o.order],
   ];
-  for (const [k, v] of params) if (v !== undefined) url.searchParams.set(k, v);
-  return url;
+  for (const [k, v] of params) if (v !== undefined) query.set(k, v);
+  return `/api/v1/events/export?${query}`;
 }
 
 /** Counts bytes on their way through, for the progress line on stderr. */
@@ -64,8 +60,7 @@ function byteCounter(onBytes: (total: number) => void): Transform {
 }
 
 export function registerEventsExport(events: Command): void {
-  events
-    .command('export')
+  withServerOptions(events.command('export'))
     .description('export an event search as CSV or JSON through the server (streamed, no size limit)')
     .requiredOption('--format <csv|json>', 'csv for spreadsheets, json with the raw events')
     .option('--from <iso>', 'start, ISO 8601 with offset (default: 15 days ago)')
@@ -77,31 +72,10 @@ export function registerEventsExport(events: Command): void {
     .option('--audit-set <id>', 'an audit set: events of its allowed items')
     .option('--order <asc|desc>', 'newest (desc, default) or oldest first')
     .option('--output <file>', 'write to this file (default: stdout)')
-    .option('--url <url>', 'the server or gateway (default: AUDITOR_PUBLIC_URL, else http://localhost:PORT)')
-    .option('--token <token>', 'API token (default: AUDITOR_TOKEN)')
     .action(async (o: ExportOptions) => {
       if (o.format !== 'csv' && o.format !== 'json') fail('--format must be csv or json', 2);
-      const config = cliConfig();
-      const token = o.token ?? config.AUDITOR_TOKEN;
-      if (!token) fail('give an API token with --token or AUDITOR_TOKEN (auditor admin token mints one)', 2);
-      const base = o.url ?? config.AUDITOR_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
-      let res: Response;
-      try {
-        res = await fetch(exportUrl(base, o), { headers: { authorization: `Bearer ${token}` } });
-      } catch (err) {
-        fail(`could not reach ${base}: ${(err as Error).cause ?? (err as Error).message}`);
-      }
-      if (!res.ok || !res.body) {
-        const body = await res.text();
-        let message = body;
-        try {
-          const parsed = JSON.parse(body) as { error?: { code?: string; message?: string } };
-          if (parsed.error) message = `${parsed.error.code}: ${parsed.error.message}`;
-        } catch {}
-        // The server refused the request: bad filters are the caller's to fix (exit 2).
-        fail(`the server answered ${res.status}: ${message}`, res.status >= 400 && res.status < 500 ? 2 : 1);
-      }
-      const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+      const res = await serverGet(o, exportPath(o));
+      const source = Readable.fromWeb(res.body! as WebReadableStream<Uint8Array>);
       const progress = byteCounter((n) => {
         if (process.stderr.isTTY) process.stderr.write(`\rexported ${(n / 1_048_576).toFixed(1)} MiB`);
       });

@@ -14,6 +14,7 @@ import { cliConfig, runningServerSocket } from '../local-runtime.ts';
 import { withOfflineServices } from '../offline-services.ts';
 import { fail, printJson } from '../output.ts';
 import { registerEventsExport } from './events-export.ts';
+import { registerEventsStatus } from './events-status.ts';
 
 const POLL_MS = 500;
 
@@ -63,6 +64,7 @@ async function follow(
 export function registerEvents(program: Command): void {
   const events = program.command('events').description('Box event collection and export');
   registerEventsExport(events);
+  registerEventsStatus(events);
   events
     .command('backfill')
     .description(
