@@ -320,6 +320,21 @@ describe('distributed mode', () => {
     assert.equal(table.match('GET', '/api/v1/events/ingest-status')?.service, 'event-service');
     assert.equal(table.match('GET', '/api/v1/ledger/status')?.service, 'verification-service');
     assert.equal(table.match('GET', '/api/v1/ops/slo')?.service, 'identity-service');
+    assert.equal(table.match('GET', '/api/v1/ops/overview')?.service, 'identity-service');
     assert.equal(table.match('GET', '/api/v1/nothing'), undefined);
+  });
+
+  test('the operations overview gathers ingestion and ledger status from their services over HTTP', async () => {
+    const token = await signIn();
+    const res = await viaGateway('/api/v1/ops/overview', { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as {
+      unavailable: string[];
+      events: { eventsPerDay: { days: unknown[] } } | null;
+      ledger: { origin: string } | null;
+    };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.deepEqual(body.unavailable, [], 'identity reached the event and verification services');
+    assert.equal(body.events?.eventsPerDay.days.length, 14);
+    assert.match(body.ledger?.origin ?? '', /^auditor\.local\//);
   });
 });

@@ -1,4 +1,9 @@
 /**
+ * GET /api/v1/ops/overview: the three parts (ingestion from the event service, log and witness
+ * from the verification service, SLOs) in one answer, equal to their own endpoints; a part whose
+ * source does not answer is null and named, the others still come. Over HTTP between services in
+ * distributed mode: test/distributed.
+ *
  * GET /api/v1/ops/slo without Prometheus: the answer says the summary is not configured (the web
  * Operations page shows a hint, never numbers nobody measured); a configured Prometheus that does not
  * answer is a 503 PROMETHEUS_UNAVAILABLE. Audit admins only. The values from a real Prometheus are
@@ -59,11 +64,42 @@ describe('GET /api/v1/ops/slo', () => {
     });
     await createAuditor(app, signedIn.token, 'ea@slo.test');
     const ea = await signIn(app, 'ea@slo.test');
-    for (const who of [gu, ea]) {
-      const res = await app.api.get('/api/v1/ops/slo', who.token);
-      assert.equal(res.statusCode, 403, res.body);
-      assert.equal(res.json().error.code, 'FORBIDDEN');
+    for (const path of ['/api/v1/ops/slo', '/api/v1/ops/overview']) {
+      for (const who of [gu, ea]) {
+        const res = await app.api.get(path, who.token);
+        assert.equal(res.statusCode, 403, res.body);
+        assert.equal(res.json().error.code, 'FORBIDDEN');
+      }
+      assert.equal((await app.api.get(path)).statusCode, 401);
     }
-    assert.equal((await app.api.get('/api/v1/ops/slo')).statusCode, 401);
+  });
+
+  test('the overview holds what the ingestion, ledger and SLO endpoints answer', async () => {
+    const admin = await app.bootstrapAdmin('admin@overview.test');
+    const get = async (path: string) => {
+      const res = await app.api.get(path, admin.token);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json();
+    };
+    const overview = await get('/api/v1/ops/overview');
+    const events = await get('/api/v1/events/ingest-status');
+    const ledger = await get('/api/v1/ledger/status');
+    assert.deepEqual(overview.unavailable, []);
+    assert.deepEqual(overview.events.eventsPerDay, events.eventsPerDay);
+    assert.equal(overview.events.ingestion.eventsStored, events.ingestion.eventsStored);
+    assert.equal(overview.ledger.origin, ledger.origin);
+    assert.equal(overview.ledger.treeSize, ledger.treeSize);
+    assert.deepEqual(overview.slo, { configured: false });
+  });
+
+  test('Prometheus not answering: the SLO part is null and named; ingestion and ledger still come', async () => {
+    const admin = await unreachable.bootstrapAdmin('admin@overview-down.test');
+    const res = await unreachable.api.get('/api/v1/ops/overview', admin.token);
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    assert.deepEqual(body.unavailable, ['slo']);
+    assert.equal(body.slo, null);
+    assert.equal(body.events.eventsPerDay.days.length, 14);
+    assert.equal(typeof body.ledger.origin, 'string');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { ServiceHttpClient } from '../../platform/service-http-client.ts';
 import type { Requester } from '../audit/audit-client.ts';
+import type { IngestStatus } from './ingest-status.ts';
 
 export interface EventLeafText {
   eventId: string;
@@ -72,6 +73,8 @@ export interface EventClient {
    * at most `max` (≤ 10,000): what an event-search evidence bundle holds.
    */
   searchEvents(user: Requester, filters: EventSearchFilters, max: number): Promise<ScopedEventList>;
+  /** The organisation's ingestion state and events per day (the operations overview). */
+  ingestStatus(orgId: string): Promise<IngestStatus>;
 }
 
 export function createEventHttpClient(http: ServiceHttpClient): EventClient {
@@ -81,6 +84,7 @@ export function createEventHttpClient(http: ServiceHttpClient): EventClient {
       eventIds.length === 0
         ? []
         : (await post<{ items: EventLeafText[] }>('leaf-texts', { orgId, eventIds })).items,
+    ingestStatus: (orgId) => post<IngestStatus>('ingest-status', { orgId }),
     watermark: async (orgId) =>
       (await post<{ watermark: IngestionWatermark | null }>('watermark', { orgId })).watermark,
     itemEvents: async (orgId, itemId, o) =>

@@ -20,7 +20,7 @@ export function createEventFacts(d: {
   store: EventStore;
   search: EventSearch;
   clients: Pick<ServiceClients, 'audit' | 'file'>;
-}): Omit<EventClient, 'leafTexts'> {
+}): Omit<EventClient, 'leafTexts' | 'ingestStatus'> {
   return {
     async watermark(orgId) {
       const row = await d.db

@@ -81,7 +81,18 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
     ctx.log,
   );
 
-  const facts = createEventFacts({ db: database.db, store, search, clients: ctx.clients });
+  const ingestStatus = createIngestStatus({
+    db: database.db,
+    store,
+    leases: deps.leases,
+    clock: ctx.clock,
+    ingestEnabled,
+    pollIntervalMs: ctx.config.AUDITOR_INGEST_POLL_INTERVAL,
+  });
+  const facts = {
+    ...createEventFacts({ db: database.db, store, search, clients: ctx.clients }),
+    ingestStatus: (orgId: string) => ingestStatus.status(orgId),
+  };
   const client: EventClient = {
     async leafTexts(orgId, eventIds) {
       return (await store.leafTexts(orgId, eventIds)).map((r) => ({ eventId: r.event_id, text: r.raw }));
@@ -113,14 +124,7 @@ export async function createEventService(ctx: ServiceContext): Promise<EventServ
       registerEventRoutes(app, {
         search,
         store,
-        ingestStatus: createIngestStatus({
-          db: database.db,
-          store,
-          leases: deps.leases,
-          clock: ctx.clock,
-          ingestEnabled,
-          pollIntervalMs: ctx.config.AUDITOR_INGEST_POLL_INTERVAL,
-        }),
+        ingestStatus,
         searchRateLimit: ctx.config.AUDITOR_SEARCH_RATE_LIMIT_PER_MINUTE,
         clients: ctx.clients,
       });

@@ -1,4 +1,4 @@
-/** The event service's service-to-service routes for the verification service (the HTTP side of event-client.ts). */
+/** The event service's service-to-service routes (the HTTP side of event-client.ts). */
 import { z } from 'zod';
 import { SERVICE_ONLY } from '../../platform/http/route-config.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -19,6 +19,11 @@ export function registerEventInternalRoutes(app: App, client: Omit<EventClient, 
     '/internal/events/watermark',
     { config, schema: { hide: true, body: z.object({ orgId }) } },
     async (request) => ({ watermark: await client.watermark(request.body.orgId) }),
+  );
+  app.post(
+    '/internal/events/ingest-status',
+    { config, schema: { hide: true, body: z.object({ orgId }) } },
+    async (request) => client.ingestStatus(request.body.orgId),
   );
   app.post(
     '/internal/events/item-events',

@@ -10,7 +10,8 @@ import type { ServiceContext } from '../../platform/service-module.ts';
 import { incidentReport } from './incident-report.ts';
 import { createIncidentStore, type IncidentStore } from './incident-store.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
-import { registerSloRoutes } from './slo-routes.ts';
+import { registerOverviewRoute } from './overview-routes.ts';
+import { createSloSummary, registerSloRoutes } from './slo-routes.ts';
 
 export interface OpsComponent {
   incidents: IncidentStore;
@@ -20,7 +21,7 @@ export interface OpsComponent {
 }
 
 export function createOpsComponent(
-  ctx: Pick<ServiceContext, 'clock' | 'config' | 'maintenance'> & { database: Database },
+  ctx: Pick<ServiceContext, 'clock' | 'config' | 'maintenance' | 'clients'> & { database: Database },
 ): OpsComponent {
   const now = () => ctx.clock.now();
   const incidents = createIncidentStore(ctx.database, now);
@@ -33,7 +34,9 @@ export function createOpsComponent(
         alertmanagerToken: ctx.config.AUDITOR_ALERTMANAGER_TOKEN,
         now,
       });
-      registerSloRoutes(app, { prometheusUrl: ctx.config.AUDITOR_PROMETHEUS_URL, now });
+      const slo = createSloSummary({ prometheusUrl: ctx.config.AUDITOR_PROMETHEUS_URL, now });
+      registerSloRoutes(app, slo);
+      registerOverviewRoute(app, { clients: ctx.clients, slo, now });
     },
     adminCommands: {
       'ops.incidents': async (args) =>

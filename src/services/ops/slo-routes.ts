@@ -31,10 +31,28 @@ export const sloSummarySchema = z.discriminatedUnion('configured', [
   z.object({ configured: z.literal(true), at: z.string(), slos: z.array(sloLineSchema) }),
 ]);
 
-export function registerSloRoutes(app: App, d: { prometheusUrl: string | undefined; now: () => Date }): void {
+export type SloSummary = z.infer<typeof sloSummarySchema>;
+
+/**
+ * The SLO summary now: `configured: false` without a Prometheus, else every SLO's line; throws
+ * PROMETHEUS_UNAVAILABLE (503) when Prometheus does not answer.
+ */
+export function createSloSummary(d: { prometheusUrl: string | undefined; now: () => Date }) {
   const prometheus = d.prometheusUrl
     ? createPrometheusClient(d.prometheusUrl, PROMETHEUS_TIMEOUT_MS)
     : undefined;
+  return async (): Promise<SloSummary> => {
+    if (!prometheus) return { configured: false as const };
+    const at = d.now();
+    try {
+      return { configured: true as const, at: at.toISOString(), slos: await sloReport(prometheus, at) };
+    } catch (err) {
+      throw serviceUnavailable('PROMETHEUS_UNAVAILABLE', { cause: err });
+    }
+  };
+}
+
+export function registerSloRoutes(app: App, summary: () => Promise<SloSummary>): void {
   app.get(
     '/api/v1/ops/slo',
     {
@@ -47,13 +65,11 @@ export function registerSloRoutes(app: App, d: { prometheusUrl: string | undefin
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      if (!prometheus) return { configured: false as const };
-      const at = d.now();
       try {
-        return { configured: true as const, at: at.toISOString(), slos: await sloReport(prometheus, at) };
+        return await summary();
       } catch (err) {
         request.log.warn({ err: (err as Error).message }, 'SLO summary: Prometheus did not answer');
-        throw serviceUnavailable('PROMETHEUS_UNAVAILABLE', { cause: err });
+        throw err;
       }
     },
   );

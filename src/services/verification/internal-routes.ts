@@ -24,6 +24,11 @@ export function registerInternalLedgerRoutes(app: App, client: VerificationClien
     }),
   );
   app.post(
+    '/internal/ledger/status',
+    { config, schema: { hide: true, body: internalCheckpointBody.pick({ orgId: true }) } },
+    async ({ body }) => client.ledgerStatus(body.orgId),
+  );
+  app.post(
     '/internal/ledger/witnessed',
     { config, schema: { hide: true, body: internalCheckpointBody.pick({ orgId: true }) } },
     async ({ body }) => ({ witnessed: await client.witnessedCheckpoint(body.orgId) }),

@@ -4,8 +4,10 @@
  * routes (`/internal/ledger/*`, service secret). Hashes are standard base64 throughout. The
  * witness does not use this client: it reads only the public API (docs/decisions/ledger-and-witness.md).
  */
+
 import type { ServiceHttpClient } from '../../platform/service-http-client.ts';
 import type { LeafKind } from './leaf-format.ts';
+import type { LedgerStatus } from './ledger-status.ts';
 
 export interface LedgerCheckpoint {
   treeSize: number;
@@ -59,6 +61,8 @@ export interface VerificationClient {
   ): Promise<{ items: LedgerLeafRecord[]; next: number | null }>;
   /** The log's and the witness's verifier keys (for evidence bundles). */
   publicKeys(): Promise<{ log: string; witness: string | null }>;
+  /** The log's size, latest checkpoint and witness status (the operations overview). */
+  ledgerStatus(orgId: string): Promise<LedgerStatus>;
 }
 
 export const MAX_LEDGER_BATCH = 1000;
@@ -90,6 +94,7 @@ export function createVerificationHttpClient(http: ServiceHttpClient): Verificat
         fromIndex,
         limit,
       }),
+    ledgerStatus: (orgId) => post<LedgerStatus>('status', { orgId }),
     publicKeys: () =>
       http.call<{ log: string; witness: string | null }>('GET', '/internal/ledger/public-keys'),
   };

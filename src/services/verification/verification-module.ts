@@ -111,7 +111,19 @@ export async function createVerificationService(
   const cosignatures = createCosignatureSync({ db, repo, witness, clock: ctx.clock, log: ctx.log });
   const publicKeys = async () => ({ log: signer.verifierKey, witness: await cosignatures.witnessKey() });
   const api = createLedgerApi({ reader, publicKeys });
-  const client = createLedgerClient({ reader, publicKeys });
+  const ledgerStatus = createLedgerStatus({
+    db,
+    repo,
+    witness,
+    originOf,
+    clock: ctx.clock,
+    log: ctx.log,
+    checkpointIntervalMs: config.AUDITOR_CHECKPOINT_INTERVAL,
+  });
+  const client: VerificationClient = {
+    ...createLedgerClient({ reader, publicKeys }),
+    ledgerStatus: (orgId) => ledgerStatus.status(orgId),
+  };
 
   const checkpoints = createCheckpointer({
     database: ctx.database,
@@ -233,19 +245,7 @@ export async function createVerificationService(
       setRunsJob,
     ],
     registerRoutes(app) {
-      registerLedgerRoutes(
-        app,
-        api,
-        createLedgerStatus({
-          db,
-          repo,
-          witness,
-          originOf,
-          clock: ctx.clock,
-          log: ctx.log,
-          checkpointIntervalMs: config.AUDITOR_CHECKPOINT_INTERVAL,
-        }),
-      );
+      registerLedgerRoutes(app, api, ledgerStatus);
       registerInternalLedgerRoutes(app, client);
       registerVerificationRoutes(app, {
         db,

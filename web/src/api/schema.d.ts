@@ -1697,6 +1697,139 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/ops/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Ingestion, events per day, log and witness status and SLOs in one answer (audit admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              at: string;
+              events: {
+                ingestion: {
+                  /** @description AUDITOR_INGEST_ENABLED on the replica that answered */
+                  enabledHere: boolean;
+                  /** @description The replica holding the organisation's ingest lease, if any */
+                  leader: string | null;
+                  /** @description False until the ingester first reached the organisation's Box */
+                  started: boolean;
+                  lastPollAt: string | null;
+                  /** @description Last poll that reached the head of the stream (the watermark) */
+                  caughtUpAt: string | null;
+                  newestEventAt: string | null;
+                  eventsStored: number;
+                  lastError: string | null;
+                  /** @description As auditor_box_ingest_lag_seconds defines it */
+                  lagSeconds: number;
+                  /** @enum {string} */
+                  lagReference: 'caught-up' | 'newest-event' | 'none';
+                  pollIntervalSeconds: number;
+                  backfillsRunning: number;
+                };
+                eventsPerDay: {
+                  from: string;
+                  to: string;
+                  total: number;
+                  days: {
+                    day: string;
+                    count: number;
+                  }[];
+                };
+              } | null;
+              ledger: {
+                origin: string;
+                treeSize: number;
+                logCreatedAt: string | null;
+                checkpointIntervalSeconds: number;
+                checkpoint: {
+                  treeSize: number;
+                  signedAt: string;
+                  ageSeconds: number;
+                  uncoveredLeaves: number;
+                } | null;
+                witness: {
+                  configured: boolean;
+                  reachable: boolean | null;
+                  lastCosignature: {
+                    treeSize: number;
+                    cosignedAt: string;
+                    receivedAt: string;
+                    ageSeconds: number;
+                  } | null;
+                  refusals:
+                    | {
+                        code: string;
+                        message: string;
+                        treeSize: number | null;
+                        previousSize: number | null;
+                        firstSeenAt: string;
+                        lastSeenAt: string;
+                        occurrences: number;
+                      }[]
+                    | null;
+                };
+              } | null;
+              slo:
+                | (
+                    | {
+                        /** @enum {boolean} */
+                        configured: false;
+                      }
+                    | {
+                        /** @enum {boolean} */
+                        configured: true;
+                        at: string;
+                        slos: {
+                          slo: string;
+                          service: string;
+                          objective: number | null;
+                          sli: number | null;
+                          errorRatio: number | null;
+                          budgetRemaining: number | null;
+                          budgetMinutesLeft: number | null;
+                          budgetMinutesTotal: number | null;
+                          /** @enum {string} */
+                          policy:
+                            | 'normal'
+                            | 'feature-freeze'
+                            | 'incidents-only'
+                            | 'service-freeze'
+                            | 'unknown';
+                        }[];
+                      }
+                  )
+                | null;
+              unavailable: ('events' | 'ledger' | 'slo')[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit-sets': {
     parameters: {
       query?: never;
