@@ -18,6 +18,7 @@ import { sql } from 'kysely';
 import type { BoxSettings } from '../../src/box/box-connector.ts';
 import type { RawBoxEvent } from '../../src/box/box-model.ts';
 import type { Database } from '../../src/platform/db/database.ts';
+import { eventRow, INSERT_COLUMNS } from '../../src/services/event/event-store.ts';
 import type { EventTables } from '../../src/services/event/event-tables.ts';
 import { type NormalizedEvent, normalizeEvent } from '../../src/services/event/normalize-event.ts';
 import { storeAndAnnounce } from '../../src/services/event/stored-page.ts';
@@ -37,50 +38,6 @@ import {
 } from '../support.ts';
 
 const SIZES: Record<Size, number> = { smoke: 5_000, default: 50_000, large: 250_000 };
-const COLUMNS = [
-  'org_id',
-  'event_id',
-  'created_at',
-  'recorded_at',
-  'event_type',
-  'actor_id',
-  'actor_name',
-  'actor_login',
-  'item_id',
-  'item_type',
-  'item_name',
-  'parent_id',
-  'owner_id',
-  'ip_address',
-  'session_id',
-  'additional_details',
-  'raw',
-  'leaf_hash',
-] as const;
-
-function rowOf(orgId: string, e: NormalizedEvent): unknown[] {
-  return [
-    orgId,
-    e.eventId,
-    e.createdAt,
-    e.recordedAt,
-    e.type,
-    e.actorId,
-    e.actorName,
-    e.actorLogin,
-    e.itemId,
-    e.itemType,
-    e.itemName,
-    e.parentId,
-    e.ownerId,
-    e.ipAddress,
-    e.sessionId,
-    e.additionalDetails === null ? null : JSON.stringify(e.additionalDetails),
-    e.raw,
-    e.leafHash,
-  ];
-}
-
 /** COPY text format: \N for null, backslash escapes. */
 function copyText(orgId: string, events: NormalizedEvent[]): string {
   const esc = (v: unknown): string => {
@@ -89,14 +46,21 @@ function copyText(orgId: string, events: NormalizedEvent[]): string {
     if (Buffer.isBuffer(v)) return `\\\\x${v.toString('hex')}`;
     return String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
   };
-  return events.map((e) => `${rowOf(orgId, e).map(esc).join('\t')}\n`).join('');
+  return events.map((e) => `${eventRow(orgId, e).map(esc).join('\t')}\n`).join('');
 }
 
 function psqlCopy(url: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       join(PG_BIN_DIR, 'psql'),
-      ['-d', url, '-v', 'ON_ERROR_STOP=1', '-qc', `\\copy event.events (${COLUMNS.join(', ')}) from stdin`],
+      [
+        '-d',
+        url,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        `\\copy event.events (${INSERT_COLUMNS.join(', ')}) from stdin`,
+      ],
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     let err = '';
@@ -275,8 +239,8 @@ export async function runIngestBench(size: Size, argv = process.argv) {
         const orgId = randomUUID();
         const t = await timed(async () => {
           for (const page of normalized) {
-            const values = page.map((e) => sql`(${sql.join(rowOf(orgId, e))})`);
-            await sql`insert into event.events (${sql.raw(COLUMNS.join(', '))}) values ${sql.join(values)}`.execute(
+            const values = page.map((e) => sql`(${sql.join(eventRow(orgId, e))})`);
+            await sql`insert into event.events (${sql.raw(INSERT_COLUMNS.join(', '))}) values ${sql.join(values)}`.execute(
               pool,
             );
           }
